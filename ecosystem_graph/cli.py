@@ -1,0 +1,254 @@
+"""The ``ecosystem-graph`` command. The only place that configures logging and maps errors to exit codes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__, loader
+from .config import Settings
+from .errors import (
+    ConfigError,
+    EcosystemGraphError,
+    NotAcceptable,
+    QueryError,
+    SourceError,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from .store import GraphStore, QueryRequest, open_store
+from .store.formats import SHORT_NAMES
+
+log = logging.getLogger(__name__)
+console = Console(stderr=True)
+out = Console(soft_wrap=True)
+
+EXIT_OK, EXIT_CHECKS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+#: error class -> exit code; the first match wins, so subclasses come first.
+EXIT_CODES: list[tuple[type[BaseException], int]] = [
+    (ValidationFailed, EXIT_CHECKS_FAILED),
+    (SourceError, EXIT_BAD_INPUT),
+    (ConfigError, EXIT_BAD_INPUT),
+    (QueryError, EXIT_BAD_INPUT),
+    (NotAcceptable, EXIT_BAD_INPUT),
+    (UnsupportedMediaType, EXIT_BAD_INPUT),
+    (EcosystemGraphError, EXIT_CHECKS_FAILED),
+]
+
+app = typer.Typer(help="A knowledge graph of the biomedical innovation ecosystem.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+
+ProjectOpt = Annotated[Path | None, typer.Option("--project", help="Folder holding ontology/, data/, sparql/")]
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store folder (embedded backend)")]
+BackendOpt = Annotated[str | None, typer.Option("--backend", help="embedded, memory or remote")]
+BaseOpt = Annotated[str | None, typer.Option("--base-iri", help="Base IRI of the graph")]
+
+
+class State:
+    verbose: bool = False
+
+
+def settings_from(project: Path | None = None, store: Path | None = None, backend: str | None = None,
+                  base_iri: str | None = None, **more: object) -> Settings:
+    """Environment first, CLI flags override."""
+    overrides = {k: v for k, v in {"project_dir": project, "store_path": store, "backend": backend,
+                                   "base_iri": base_iri, **more}.items() if v is not None}
+    try:
+        return Settings(**overrides)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+
+
+@contextmanager
+def progress_bar(enabled: bool = True) -> Iterator[loader.Progress]:
+    """A rich progress bar that only appears when a step takes over a second."""
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                   transient=True, disable=not enabled or not console.is_terminal)
+    task = bar.add_task("load", total=1)
+    with bar:
+        def update(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=max(total, 1))
+
+        yield update
+
+
+@app.callback()
+def main_options(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug messages")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit")] = False,
+) -> None:
+    if version:
+        out.print(__version__)
+        raise typer.Exit()
+    State.verbose = verbose
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s",
+                        handlers=[RichHandler(console=console, show_path=False)], force=True)
+
+
+def _open(settings: Settings, *, in_process: bool = True) -> GraphStore:
+    if in_process and settings.backend == "embedded":
+        settings = settings.model_copy(update={"query_workers": 0})
+    return open_store(settings)
+
+
+@app.command()
+def load(project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None, base_iri: BaseOpt = None,
+         no_reasoning: Annotated[bool, typer.Option("--no-reasoning", help="Skip materialisation")] = False) -> None:
+    """Parse, validate and reason over ontology/ and data/, then swap the new store generation in."""
+    settings = settings_from(project, store, backend, base_iri, reasoning=False if no_reasoning else None)
+    graph_store = _open(settings)
+    with progress_bar() as progress:
+        report = loader.build(graph_store, settings, progress=progress)
+    target = settings.store_dir if settings.backend == "embedded" else settings.backend
+    console.print(f"loaded {report.triples} triples in {len(report.graph_sizes)} graphs from "
+                  f"{len(report.files)} files into {target}")
+
+
+@app.command()
+def validate(project: ProjectOpt = None, base_iri: BaseOpt = None) -> None:
+    """Parse and check every file against the SHACL contract without touching the store."""
+    settings = settings_from(project, backend="memory", base_iri=base_iri)
+    with progress_bar() as progress:
+        report = loader.build(open_store(settings), settings, commit=False, progress=progress)
+    console.print(f"valid: {len(report.files)} files, {report.triples} triples")
+
+
+@app.command()
+def query(
+    sparql: Annotated[str | None, typer.Argument(help="The query text, or - for standard input")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, xml, csv, tsv; turtle, nt, jsonld, ...")] = "table",
+    asserted_only: Annotated[bool, typer.Option("--asserted-only", help="Leave out inferred triples")] = False,
+    project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None,
+) -> None:
+    """Run a SPARQL query: SELECT/ASK as a table, JSON, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples, JSON-LD."""
+    if file is not None:
+        text = file.read_text(encoding="utf-8")
+    elif sparql == "-" or sparql is None:
+        text = sys.stdin.read()
+    else:
+        text = sparql
+    settings = settings_from(project, store, backend)
+    accept = None if fmt == "table" else [SHORT_NAMES.get(fmt, fmt)]
+    if fmt == "table":
+        accept = ["application/sparql-results+json", "text/turtle"]
+    result = _open(settings).query(QueryRequest(text, accept=accept, include_inferred=not asserted_only))
+    if fmt == "table" and result.kind != "graph":
+        _print_table(result)
+    else:
+        sys.stdout.buffer.write(result.body)
+        sys.stdout.flush()
+
+
+def _print_table(result) -> None:
+    data = result.json()
+    if "boolean" in data:
+        out.print("true" if data["boolean"] else "false")
+        return
+    variables = data["head"]["vars"]
+    table = Table(*variables, show_lines=False)
+    for row in data["results"]["bindings"]:
+        table.add_row(*(_cell(row.get(v)) for v in variables))
+    out.print(table)
+    console.print(f"{len(data['results']['bindings'])} row(s)")
+
+
+def _cell(term: dict | None) -> str:
+    if term is None:
+        return ""
+    if term["type"] == "uri":
+        return f"<{term['value']}>"
+    if "xml:lang" in term:
+        return f"{term['value']}@{term['xml:lang']}"
+    return term["value"]
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="trig or nq for the dataset; turtle, nt, ... for one graph")]
+    = "trig",
+    graph: Annotated[str | None, typer.Option("--graph", help="Export only this named graph")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout")] = None,
+    project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None,
+) -> None:
+    """Write the whole dataset as TriG or N-Quads, or one graph as Turtle, N-Triples, ..."""
+    media_type = SHORT_NAMES.get(fmt, fmt)
+    if graph is None and media_type not in ("application/trig", "application/n-quads"):
+        raise QueryError("the whole dataset exports as trig or nq; pass --graph for a single-graph format")
+    chunks = _open(settings_from(project, store, backend)).dump(media_type, graph=graph)
+    sink = output.open("wb") if output else sys.stdout.buffer
+    try:
+        for chunk in chunks:
+            sink.write(chunk)
+    finally:
+        if output:
+            sink.close()
+
+
+@app.command()
+def stats(project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None) -> None:
+    """Triples per named graph and instances per class."""
+    graph_store = _open(settings_from(project, store, backend))
+    table = Table("graph", "triples", title="Named graphs")
+    for graph, size in sorted(graph_store.graph_sizes().items()):
+        table.add_row(graph, str(size))
+    out.print(table)
+    rows = graph_store.select("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } "
+                              "GROUP BY ?class ORDER BY DESC(?n) ?class")
+    classes = Table("class", "instances", title="Instances per class")
+    for row in rows:
+        classes.add_row(row["class"]["value"], row["n"]["value"])
+    out.print(classes)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port")] = None,
+    project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None, base_iri: BaseOpt = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild/--no-rebuild", help="Build the store first when it is "
+                                          "missing or older than the sources")] = True,
+) -> None:
+    """Serve the SPARQL endpoint, linked data and the web UI (builds the store first when needed)."""
+    import uvicorn
+
+    from .sources import discover
+    from .web import create_app
+
+    settings = settings_from(project, store, backend, base_iri, host=host, port=port)
+    graph_store = open_store(settings)
+    files = discover(settings.source_paths, project_dir=settings.project_dir, base_iri=settings.base_iri)
+    if rebuild and loader.is_stale(graph_store, files):
+        console.print("building the store from the source files first ...")
+        with progress_bar() as progress:
+            loader.build(graph_store, settings, progress=progress)
+    console.print(f"serving on http://{settings.host}:{settings.port}/  (SPARQL: /sparql)")
+    uvicorn.run(create_app(settings, store=graph_store), host=settings.host, port=settings.port,
+                log_level="debug" if State.verbose else "info")
+
+
+def exit_code(error: BaseException) -> int:
+    return next(code for cls, code in EXIT_CODES if isinstance(error, cls))
+
+
+def main() -> None:
+    """Console-script entry: run the app and turn our errors into a message and an exit code."""
+    try:
+        app()
+    except EcosystemGraphError as error:
+        console.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+        sys.exit(exit_code(error))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,83 @@
+"""One typed settings object, read once from ``ECOSYSTEM_GRAPH_*`` environment variables; CLI flags override."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_BASE_IRI = "https://w3id.org/ecosystem-graph/"
+
+
+class Settings(BaseSettings):
+    """Everything that can be configured. Relative paths are resolved against ``project_dir``."""
+
+    model_config = SettingsConfigDict(env_prefix="ECOSYSTEM_GRAPH_", env_nested_delimiter="__", extra="ignore")
+
+    base_iri: str = DEFAULT_BASE_IRI
+    project_dir: Path = Field(default_factory=Path.cwd, description="Folder that holds ontology/, data/ and sparql/")
+    source_dirs: list[Path] = Field(default_factory=lambda: [Path("ontology"), Path("data")])
+    shapes_file: Path = Path("ontology/shapes.ttl")
+    queries_dir: Path = Path("sparql")
+
+    backend: Literal["embedded", "memory", "remote"] = "embedded"
+    store_path: Path = Path("var/store")
+
+    remote_query_url: str | None = None
+    remote_update_url: str | None = None
+    remote_graph_store_url: str | None = None
+    remote_user: str | None = None
+    remote_password: SecretStr | None = None
+
+    reasoning: bool = True
+    validate_shapes: bool = True
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    query_timeout: float = Field(default=30.0, gt=0, description="Seconds before a query is stopped")
+    max_result_bytes: int = Field(default=64 * 1024 * 1024, gt=0, description="Largest serialised query result")
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    cors_origins: list[str] = Field(default_factory=list)
+    api_token: SecretStr | None = None
+    query_workers: int = Field(default=2, ge=1, description="Worker processes that run queries (embedded store)")
+    allow_service: bool = False
+
+    @field_validator("base_iri")
+    @classmethod
+    def _base_ends_with_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("base_iri must be an http(s) IRI")
+        return value if value.endswith(("/", "#")) else value + "/"
+
+    def resolve(self, path: Path) -> Path:
+        """Make ``path`` absolute against the project folder."""
+        return path if path.is_absolute() else (self.project_dir / path).resolve()
+
+    @property
+    def store_dir(self) -> Path:
+        return self.resolve(self.store_path)
+
+    @property
+    def source_paths(self) -> list[Path]:
+        return [self.resolve(p) for p in self.source_dirs]
+
+    @property
+    def shapes_path(self) -> Path:
+        return self.resolve(self.shapes_file)
+
+    @property
+    def queries_path(self) -> Path:
+        return self.resolve(self.queries_dir)
+
+    @property
+    def read_only(self) -> bool:
+        return self.api_token is None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once (the FastAPI dependency and the CLI default)."""
+    return Settings()

@@ -1,0 +1,126 @@
+"""The store interface every backend implements."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["select", "ask", "graph"]
+
+#: A term as in the SPARQL 1.1 JSON results format: {"type": "uri"|"literal"|"bnode", "value": ..., ...}.
+Term = dict[str, str]
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A query and its dataset, as the SPARQL Protocol states them."""
+
+    sparql: str
+    accept: list[str] | None = None
+    default_graphs: list[str] | None = None
+    named_graphs: list[str] | None = None
+    include_inferred: bool = True
+    substitutions: dict[str, Term] = field(default_factory=dict)
+    base_iri: str | None = None
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class QueryOutput:
+    """A serialised query result."""
+
+    kind: Kind
+    media_type: str
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def rows(self) -> list[dict[str, Term]]:
+        """The bindings of a SELECT result serialised as SPARQL JSON."""
+        return self.json()["results"]["bindings"]
+
+    def boolean(self) -> bool:
+        return bool(self.json()["boolean"])
+
+
+class GenerationBuilder(ABC):
+    """A new store generation under construction: invisible to readers until :meth:`commit`."""
+
+    @abstractmethod
+    def load(self, data: bytes | None, media_type: str, *, path: str | None = None, graph: str | None = None,
+             base_iri: str | None = None) -> None:
+        """Bulk-load RDF into ``graph``. :raises SourceError: on a syntax error."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run SPARQL Update on the new generation. :raises QueryError: if malformed."""
+
+    @abstractmethod
+    def query(self, request: QueryRequest) -> QueryOutput:
+        """Query the new generation (for validation and reasoning)."""
+
+    @abstractmethod
+    def export(self, media_type: str, *, graphs: list[str] | None = None) -> bytes:
+        """Serialise the given graphs (all when None) in a dataset format."""
+
+    @abstractmethod
+    def commit(self) -> None:
+        """Publish the generation: readers see it from now on, atomically."""
+
+    @abstractmethod
+    def abort(self) -> None:
+        """Throw the generation away."""
+
+
+class GraphStore(ABC):
+    """A dataset of named graphs that answers SPARQL; the default graph is the union of the named graphs."""
+
+    base_iri: str
+
+    @abstractmethod
+    def query(self, request: QueryRequest) -> QueryOutput:
+        """Run one query.
+
+        :raises QueryError: malformed query.
+        :raises NotAcceptable: no requested media type suits the result.
+        :raises QueryTimeout: the query ran past ``request.timeout``.
+        :raises StoreUnavailable: nothing has been loaded yet.
+        """
+
+    @abstractmethod
+    def new_generation(self, *, copy_current: bool = False) -> AbstractContextManager[GenerationBuilder]:
+        """A builder for the next generation; empty, or a copy of the current one for incremental writes."""
+
+    @abstractmethod
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph."""
+
+    @abstractmethod
+    def dump(self, media_type: str, *, graph: str | None = None) -> Iterator[bytes]:
+        """Stream the dataset (or one graph) in ``media_type``."""
+
+    @abstractmethod
+    def is_empty(self) -> bool:
+        """True before the first load."""
+
+    def built_at(self) -> float | None:
+        """When the current generation was published (epoch seconds), if known."""
+        return None
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources (worker processes, connections)."""
+
+    # Conveniences over query(), shared by every backend.
+    def select(self, sparql: str, **options: Any) -> list[dict[str, Term]]:
+        return self.query(QueryRequest(sparql, accept=["application/sparql-results+json"], **options)).rows()
+
+    def ask(self, sparql: str, **options: Any) -> bool:
+        return self.query(QueryRequest(sparql, accept=["application/sparql-results+json"], **options)).boolean()
+
+    def construct(self, sparql: str, media_type: str = "application/n-triples", **options: Any) -> bytes:
+        return self.query(QueryRequest(sparql, accept=[media_type], **options)).body

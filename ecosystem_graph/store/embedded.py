@@ -1,0 +1,256 @@
+"""The embedded pyoxigraph store: immutable generations on disk (or one in memory), swapped atomically.
+
+Layout of ``store_dir``::
+
+    CURRENT            name of the published generation (replaced with os.replace, so always whole)
+    generations/<id>/  one RocksDB database per generation; the current and the previous one are kept
+    write.lock         flock held by whoever builds a generation
+
+A load builds ``generations/<new id>`` beside the current one and only then rewrites CURRENT, so a
+reader sees the old data until the swap and a killed load leaves the old generation in place.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import StoreUnavailable
+from . import engine
+from .base import GenerationBuilder, GraphStore, QueryOutput, QueryRequest
+from .workers import QueryWorkers
+
+log = logging.getLogger(__name__)
+
+_DUMP_BATCH = 20_000
+
+
+class _Builder(GenerationBuilder):
+    def __init__(self, store: ox.Store, inferred_graph: str, on_commit, on_abort):
+        self.store = store
+        self._inferred_graph = inferred_graph
+        self._on_commit = on_commit
+        self._on_abort = on_abort
+        self.done = False
+
+    def load(self, data, media_type, *, path=None, graph=None, base_iri=None) -> None:
+        engine.bulk_load(self.store, data, media_type, path=path, graph=graph, base_iri=base_iri)
+
+    def update(self, sparql: str) -> None:
+        engine.run_update(self.store, sparql)
+
+    def query(self, request: QueryRequest) -> QueryOutput:
+        return engine.execute(self.store, request, inferred_graph=self._inferred_graph, max_bytes=1 << 40)
+
+    def export(self, media_type: str, *, graphs: list[str] | None = None) -> bytes:
+        return engine.export(self.store, media_type, graphs=graphs)
+
+    def commit(self) -> None:
+        self.done = True
+        self._on_commit(self)
+
+    def abort(self) -> None:
+        self.done = True
+        self._on_abort(self)
+
+
+class _ReadSide:
+    """Shared by both variants: metadata reads over a pyoxigraph store."""
+
+    def _reader(self) -> ox.Store:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def graph_sizes(self) -> dict[str, int]:
+        rows = self._reader().query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return {row["g"].value: int(row["n"].value) for row in rows}
+
+    def is_empty(self) -> bool:
+        try:
+            return not bool(self._reader().query("ASK { GRAPH ?g { ?s ?p ?o } }"))
+        except StoreUnavailable:
+            return True
+
+    def dump(self, media_type: str, *, graph: str | None = None) -> Iterator[bytes]:
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        target = ox.NamedNode(graph) if graph else None
+        quads = self._reader().quads_for_pattern(None, None, None, target)
+        batch: list[ox.Quad | ox.Triple] = []
+        for quad in quads:
+            batch.append(quad.triple if graph else quad)
+            if len(batch) >= _DUMP_BATCH:
+                yield ox.serialize(batch, format=fmt)
+                batch = []
+        if batch or fmt == ox.RdfFormat.JSON_LD:
+            yield ox.serialize(batch, format=fmt)
+
+
+class MemoryStore(_ReadSide, GraphStore):
+    """Everything in memory: for tests and throw-away use. Queries run in-process (no hard timeout)."""
+
+    def __init__(self, base_iri: str, inferred_graph: str, *, max_bytes: int = 1 << 30):
+        self.base_iri = base_iri
+        self._inferred_graph = inferred_graph
+        self._max_bytes = max_bytes
+        self._store = ox.Store()
+        self._built_at: float | None = None
+        self._lock = threading.Lock()
+
+    def _reader(self) -> ox.Store:
+        return self._store
+
+    def query(self, request: QueryRequest) -> QueryOutput:
+        return engine.execute(self._store, request, inferred_graph=self._inferred_graph, max_bytes=self._max_bytes)
+
+    @contextmanager
+    def new_generation(self, *, copy_current: bool = False) -> Iterator[GenerationBuilder]:
+        with self._lock:
+            fresh = ox.Store()
+            if copy_current:
+                fresh.extend(self._store)
+
+            def commit(builder: _Builder) -> None:
+                self._store = builder.store
+                self._built_at = time.time()
+
+            builder = _Builder(fresh, self._inferred_graph, commit, lambda _b: None)
+            yield builder
+            if not builder.done:
+                builder.abort()
+
+    def built_at(self) -> float | None:
+        return self._built_at
+
+
+class EmbeddedStore(_ReadSide, GraphStore):
+    """pyoxigraph on disk with atomic generations; queries run in worker processes with hard timeouts."""
+
+    def __init__(self, store_dir: Path, base_iri: str, inferred_graph: str, *, workers: int = 2,
+                 max_bytes: int = 1 << 30, default_timeout: float = 30.0):
+        self.base_iri = base_iri
+        self.store_dir = store_dir
+        self._generations = store_dir / "generations"
+        self._current_file = store_dir / "CURRENT"
+        self._inferred_graph = inferred_graph
+        self._max_bytes = max_bytes
+        self._default_timeout = default_timeout
+        self._worker_count = workers
+        self._workers: QueryWorkers | None = None
+        self._reader_store: ox.Store | None = None
+        self._reader_path: str | None = None
+        self._lock = threading.Lock()
+
+    # --- generations -------------------------------------------------------------------------------
+    def current_path(self) -> str:
+        """The published generation's folder. :raises StoreUnavailable: before the first load."""
+        try:
+            name = self._current_file.read_text().strip()
+        except FileNotFoundError:
+            raise StoreUnavailable(f"no data loaded in {self.store_dir}; run `ecosystem-graph load`") from None
+        return str(self._generations / name)
+
+    def built_at(self) -> float | None:
+        try:
+            return self._current_file.stat().st_mtime
+        except FileNotFoundError:
+            return None
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.store_dir / "write.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextmanager
+    def new_generation(self, *, copy_current: bool = False) -> Iterator[GenerationBuilder]:
+        with self._write_lock():
+            self._generations.mkdir(parents=True, exist_ok=True)
+            name = f"{time.time_ns():020d}-{os.getpid()}"
+            path = self._generations / name
+            if copy_current:
+                ox.Store.read_only(self.current_path()).backup(str(path))  # RocksDB checkpoint: hard links
+            store = ox.Store(str(path))
+            builder = _Builder(store, self._inferred_graph, lambda b: self._publish(b, name),
+                               lambda b: self._discard(b, path))
+            try:
+                yield builder
+            except BaseException:
+                if not builder.done:
+                    builder.abort()
+                raise
+            if not builder.done:
+                builder.abort()
+
+    def _publish(self, builder: _Builder, name: str) -> None:
+        builder.store.flush()
+        builder.store = None  # type: ignore[assignment]  # close RocksDB before readers open it
+        tmp = self.store_dir / "CURRENT.tmp"
+        with open(tmp, "w") as handle:
+            handle.write(name + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self._current_file)
+        dir_fd = os.open(self.store_dir, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        log.info("published generation %s", name)
+        self._collect_garbage(keep=name)
+
+    def _discard(self, builder: _Builder, path: Path) -> None:
+        builder.store = None  # type: ignore[assignment]
+        shutil.rmtree(path, ignore_errors=True)
+        log.info("discarded unfinished generation %s", path.name)
+
+    def _collect_garbage(self, keep: str) -> None:
+        """Keep the new and the previous generation (readers may still be on it); remove the rest,
+        including leftovers of killed loads."""
+        names = sorted(p.name for p in self._generations.iterdir() if p.is_dir())
+        older = [n for n in names if n < keep]
+        survivors = {keep, *(older[-1:])}
+        for name in names:
+            if name not in survivors:
+                shutil.rmtree(self._generations / name, ignore_errors=True)
+
+    # --- reads -------------------------------------------------------------------------------------
+    def _reader(self) -> ox.Store:
+        path = self.current_path()
+        with self._lock:
+            if path != self._reader_path:
+                self._reader_store = ox.Store.read_only(path)
+                self._reader_path = path
+            assert self._reader_store is not None
+            return self._reader_store
+
+    def query(self, request: QueryRequest) -> QueryOutput:
+        if self._worker_count == 0:  # in-process: for one-shot CLI use, where spawning workers costs more
+            return engine.execute(self._reader(), request, inferred_graph=self._inferred_graph,
+                                  max_bytes=self._max_bytes)
+        path = self.current_path()
+        with self._lock:
+            if self._workers is None:
+                self._workers = QueryWorkers(self._worker_count, inferred_graph=self._inferred_graph,
+                                             max_bytes=self._max_bytes)
+            workers = self._workers
+        return workers.run(path, request, request.timeout or self._default_timeout)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._workers is not None:
+                self._workers.close()
+                self._workers = None
+            self._reader_store = None
+            self._reader_path = None

@@ -1,0 +1,164 @@
+"""Run queries and updates on a pyoxigraph Store: the code shared by in-process and worker execution."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pyoxigraph as ox
+
+from ..errors import NotAcceptable, QueryError, ResultTooLarge, SourceError
+from . import formats
+from .base import QueryOutput, QueryRequest, Term
+
+# A dataset clause (FROM / FROM NAMED) outside strings and comments: then the query names its own dataset.
+_STRINGS_AND_COMMENTS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*'
+)
+_DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[A-Za-z_][\w.-]*:|:)", re.IGNORECASE)
+_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    stripped = _STRINGS_AND_COMMENTS.sub(" ", _IRI.sub("<>", sparql))
+    return bool(_DATASET_CLAUSE.search(stripped))
+
+
+def to_term(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """A SPARQL-JSON term as a pyoxigraph term (for safe substitution of query parameters)."""
+    kind = term.get("type")
+    if kind == "uri":
+        return ox.NamedNode(term["value"])
+    if kind == "bnode":
+        return ox.BlankNode(term["value"])
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in term:
+            return ox.Literal(term["value"], language=term["xml:lang"])
+        if "datatype" in term:
+            return ox.Literal(term["value"], datatype=ox.NamedNode(term["datatype"]))
+        return ox.Literal(term["value"])
+    raise QueryError(f"unknown term type {kind!r}")
+
+
+def dataset_options(store: ox.Store, request: QueryRequest, inferred_graph: str) -> dict:
+    """pyoxigraph keyword arguments for the query's dataset.
+
+    Protocol parameters win; then the query's own FROM clauses; otherwise the union of the named graphs
+    (minus the inferred graph when the caller asked for asserted triples only).
+    """
+    if request.default_graphs is not None or request.named_graphs is not None:
+        return {
+            "default_graph": [ox.NamedNode(g) for g in request.default_graphs or []] or ox.DefaultGraph(),
+            "named_graphs": [ox.NamedNode(g) for g in request.named_graphs] if request.named_graphs is not None
+            else None,
+        }
+    if has_dataset_clause(request.sparql):
+        return {}
+    if request.include_inferred:
+        return {"use_default_graph_as_union": True}
+    asserted = [g for g in store.named_graphs() if not (isinstance(g, ox.NamedNode) and g.value == inferred_graph)]
+    return {"default_graph": asserted or ox.DefaultGraph(), "named_graphs": asserted}
+
+
+class _LimitedBuffer(io.RawIOBase):
+    """A byte sink that refuses to grow past ``limit`` (pyoxigraph streams into it, so a huge result stops early)."""
+
+    def __init__(self, limit: int):
+        self.buffer = bytearray()
+        self.limit = limit
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if len(self.buffer) + len(data) > self.limit:
+            raise ResultTooLarge(f"the result is larger than {self.limit} bytes; add a LIMIT or narrow the query")
+        self.buffer += data
+        return len(data)
+
+
+def execute(store: ox.Store, request: QueryRequest, *, inferred_graph: str, max_bytes: int) -> QueryOutput:
+    """Evaluate and serialise one query.
+
+    :raises QueryError: malformed query.
+    :raises NotAcceptable: nothing in ``request.accept`` suits the result.
+    :raises ResultTooLarge: the serialisation grew past ``max_bytes``.
+    """
+    try:
+        result = store.query(
+            request.sparql,
+            base_iri=request.base_iri,
+            substitutions={ox.Variable(k): to_term(v) for k, v in request.substitutions.items()} or None,
+            **dataset_options(store, request, inferred_graph),
+        )
+    except SyntaxError as error:
+        raise QueryError(str(error)) from None
+    if isinstance(result, ox.QueryTriples):
+        kind = "graph"
+    else:
+        kind = "ask" if isinstance(result, ox.QueryBoolean) else "select"
+    media_type = formats.pick(kind, request.accept)
+    if media_type is None:
+        offered = formats.GRAPH_MEDIA_TYPES if kind == "graph" else formats.RESULT_MEDIA_TYPES
+        raise NotAcceptable(f"a {kind} result can be had as {', '.join(offered)}")
+    sink = _LimitedBuffer(max_bytes)
+    try:
+        if kind == "graph":
+            result.serialize(sink, format=ox.RdfFormat.from_media_type(media_type))
+        else:
+            result.serialize(sink, format=ox.QueryResultsFormat.from_media_type(media_type))
+    except OSError as error:
+        cause = error.__context__ or error.__cause__
+        if isinstance(cause, ResultTooLarge):
+            raise cause from None
+        if "larger than" in str(error):
+            raise ResultTooLarge(str(error)) from None
+        raise QueryError(f"query evaluation failed: {error}") from None
+    return QueryOutput(kind=kind, media_type=media_type, body=bytes(sink.buffer))
+
+
+def run_update(store: ox.Store, sparql: str, *, base_iri: str | None = None) -> None:
+    """:raises QueryError: malformed update."""
+    try:
+        store.update(sparql, base_iri=base_iri)
+    except SyntaxError as error:
+        raise QueryError(str(error)) from None
+    except OSError as error:
+        raise QueryError(f"update failed: {error}") from None
+
+
+def bulk_load(store: ox.Store, data: bytes | None, media_type: str, *, path: str | None, graph: str | None,
+              base_iri: str | None) -> None:
+    """:raises SourceError: syntax error, with line and column."""
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if fmt is None:
+        raise SourceError(path or "<input>", f"unsupported RDF media type {media_type}")
+    target = ox.NamedNode(graph) if graph else None
+    try:
+        if path is not None:
+            store.bulk_load(path=path, format=fmt, to_graph=target, base_iri=base_iri)
+        else:
+            store.bulk_load(data, format=fmt, to_graph=target, base_iri=base_iri)
+    except SyntaxError as error:
+        message = str(error.msg if hasattr(error, "msg") else error)
+        raise SourceError(path or "<input>", _strip_position(message), line=error.lineno,
+                          column=error.offset) from None
+    except (OSError, ValueError) as error:
+        raise SourceError(path or "<input>", str(error)) from None
+
+
+def _strip_position(message: str) -> str:
+    """pyoxigraph prefixes 'Parser error between line X column Y and ...: '; we report the position ourselves."""
+    head, sep, rest = message.partition(": ")
+    return rest if sep and head.startswith("Parser error") else message
+
+
+def export(store: ox.Store, media_type: str, *, graphs: list[str] | None = None) -> bytes:
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if graphs is None:
+        return store.dump(format=fmt)
+    out = bytearray()
+    for g in graphs:
+        quads = store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+        out += ox.serialize(quads if fmt.supports_datasets else (q.triple for q in quads), format=fmt)
+    return bytes(out)

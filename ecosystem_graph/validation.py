@@ -1,0 +1,98 @@
+"""The load gate: SHACL (pySHACL) over the data graphs, with the ontology for the class hierarchy.
+
+Only this module imports pySHACL.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyshacl
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from .errors import SourceError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, in words a curator can act on."""
+
+    focus_node: str
+    message: str
+    constraint: str
+    shape: str
+    path: str | None = None
+    value: str | None = None
+    severity: str = "Violation"
+    files: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        where = f" in {', '.join(self.files)}" if self.files else ""
+        path = f" {self.path}" if self.path else ""
+        value = f" (value {self.value})" if self.value else ""
+        return (f"{self.severity}{where}: <{self.focus_node}>{path}: {self.message}{value} "
+                f"[{self.constraint}, shape {self.shape}]")
+
+
+@dataclass
+class ShapeReport:
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+    warnings: list[Violation] = field(default_factory=list)
+
+
+def load_shapes(path: Path) -> Graph:
+    """:raises SourceError: if the shapes file is missing or malformed."""
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise SourceError(path, "shapes file not found") from None
+    except Exception as error:  # rdflib raises several unrelated types for syntax errors
+        raise SourceError(path, f"cannot read SHACL shapes: {error}") from None
+    return graph
+
+
+def check_shapes(data_ntriples: bytes, ontology_ntriples: bytes, shapes: Graph) -> ShapeReport:
+    """Validate the data (N-Triples) against ``shapes``; ``ontology_ntriples`` supplies subclass axioms."""
+    data = Graph().parse(data=data_ntriples, format="nt")
+    ontology = Graph().parse(data=ontology_ntriples, format="nt")
+    conforms, results, _text = pyshacl.validate(
+        data_graph=data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True,
+        allow_warnings=True, abort_on_first=False,
+    )
+    report = ShapeReport(conforms=bool(conforms))
+    for result in results.subjects(SH.resultSeverity, None):
+        severity = _short(results.value(result, SH.resultSeverity))
+        violation = Violation(
+            focus_node=str(results.value(result, SH.focusNode)),
+            message=str(results.value(result, SH.resultMessage) or "constraint not met"),
+            constraint=_short(results.value(result, SH.sourceConstraintComponent)),
+            shape=_term(results.value(result, SH.sourceShape)),
+            path=_term(results.value(result, SH.resultPath)),
+            value=_term(results.value(result, SH.value)),
+            severity=severity,
+        )
+        (report.violations if severity == "Violation" else report.warnings).append(violation)
+    report.violations.sort(key=lambda v: (v.focus_node, v.constraint))
+    return report
+
+
+def _short(term: object) -> str:
+    text = str(term) if term is not None else ""
+    return text.rsplit("#", 1)[-1]
+
+
+def _term(term: object) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return term.n3()
+    return str(term) if not hasattr(term, "n3") else term.n3()

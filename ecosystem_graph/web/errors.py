@@ -1,0 +1,57 @@
+"""Our errors mapped to HTTP status codes, in one place. Only 500s are logged with a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse
+
+from ..errors import (
+    ConfigError,
+    EcosystemGraphError,
+    NotAcceptable,
+    NotFound,
+    QueryError,
+    QueryTimeout,
+    ReadOnly,
+    ResultTooLarge,
+    SourceError,
+    StoreUnavailable,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+
+log = logging.getLogger(__name__)
+
+#: error class -> HTTP status; the first match wins.
+STATUS: list[tuple[type[EcosystemGraphError], int]] = [
+    (QueryError, 400),
+    (SourceError, 400),
+    (ValidationFailed, 400),
+    (ReadOnly, 403),
+    (NotFound, 404),
+    (NotAcceptable, 406),
+    (ResultTooLarge, 413),
+    (UnsupportedMediaType, 415),
+    (QueryTimeout, 503),
+    (StoreUnavailable, 503),
+    (ConfigError, 500),
+]
+
+
+def status_for(error: EcosystemGraphError) -> int:
+    return next((status for cls, status in STATUS if isinstance(error, cls)), 500)
+
+
+async def _handle(request: Request, error: Exception) -> PlainTextResponse:
+    assert isinstance(error, EcosystemGraphError)
+    status = status_for(error)
+    if status >= 500 and not isinstance(error, QueryTimeout | StoreUnavailable):
+        log.error("%s %s failed", request.method, request.url.path, exc_info=error)
+    headers = {"WWW-Authenticate": 'Bearer realm="ecosystem-graph"'} if isinstance(error, ReadOnly) else None
+    return PlainTextResponse(f"{status} {type(error).__name__}: {error}\n", status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(EcosystemGraphError, _handle)
