@@ -1,0 +1,166 @@
+"""Content negotiation (RFC 9110 §12.5): ``Accept`` with q-values and wildcards, and ``Accept-Language``.
+
+Shared by every route. Pure functions, no FastAPI::
+
+    negotiate("text/turtle;q=0.9, application/ld+json", ["text/html", "text/turtle", "application/ld+json"])
+    # -> "application/ld+json"
+
+For each offered media type the most specific matching range of the header gives its quality (q=0 refuses
+it); offered types are then ranked by quality, then by how specific the matching range was, then by the
+position of that range in the header, then by the server's own order. A missing or empty header accepts
+anything, so the server's first offer wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+#: An alias in a header stands for one or several canonical media types (``application/json`` may mean
+#: SPARQL JSON results or JSON-LD, depending on what the answer is).
+Aliases = Mapping[str, str | Sequence[str]]
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    """One element of an ``Accept`` header."""
+
+    type: str
+    subtype: str
+    q: float = 1.0
+    params: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    position: int = 0
+
+    @property
+    def media_type(self) -> str:
+        return f"{self.type}/{self.subtype}"
+
+    @property
+    def specificity(self) -> int:
+        """3 for type/subtype;params, 2 for type/subtype, 1 for type/*, 0 for */*."""
+        if self.type == "*":
+            return 0
+        if self.subtype == "*":
+            return 1
+        return 3 if self.params else 2
+
+    def matches(self, media_type: str) -> bool:
+        kind, _, sub = media_type.partition("/")
+        return self.type == "*" or (self.type == kind and self.subtype in ("*", sub))
+
+
+def _quality(value: str) -> float:
+    try:
+        q = float(value)
+    except ValueError:
+        return 1.0  # a malformed q is ignored rather than taken as a refusal
+    return min(max(q, 0.0), 1.0)
+
+
+def _split_elements(header: str) -> list[tuple[str, dict[str, str], float]]:
+    """``(value, params, q)`` per comma-separated element; quoted commas are not split (rare, but legal)."""
+    elements: list[tuple[str, dict[str, str], float]] = []
+    for raw in _split_outside_quotes(header, ","):
+        parts = [p.strip() for p in _split_outside_quotes(raw, ";")]
+        if not parts or not parts[0]:
+            continue
+        params: dict[str, str] = {}
+        q = 1.0
+        for part in parts[1:]:
+            name, _, value = part.partition("=")
+            name, value = name.strip().lower(), value.strip().strip('"')
+            if name == "q":
+                q = _quality(value)
+            elif name:
+                params[name] = value
+        elements.append((parts[0].lower(), params, q))
+    return elements
+
+
+def _split_outside_quotes(text: str, separator: str) -> list[str]:
+    out, current, quoted = [], [], False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        if ch == separator and not quoted:
+            out.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    out.append("".join(current))
+    return out
+
+
+def parse_accept(header: str | None, *, aliases: Aliases | None = None) -> list[MediaRange]:
+    """The media ranges of an ``Accept`` header, aliases expanded, in header order.
+
+    A bare ``*`` (sent by some old clients) is read as ``*/*``; elements that are not media ranges are dropped.
+    """
+    ranges: list[MediaRange] = []
+    for position, (value, params, q) in enumerate(_split_elements(header or "")):
+        if value == "*":
+            value = "*/*"
+        expanded = aliases.get(value, value) if aliases else value
+        for media_type in [expanded] if isinstance(expanded, str) else expanded:
+            kind, slash, sub = media_type.partition("/")
+            if not slash or not kind or not sub or (kind == "*" and sub != "*"):
+                continue
+            ranges.append(MediaRange(kind, sub, q, tuple(sorted(params.items())), position))
+    return ranges
+
+
+def ranked(header: str | None, offered: Sequence[str], *, aliases: Aliases | None = None) -> list[str]:
+    """The offered media types the client accepts (q > 0), best first.
+
+    :param header: the ``Accept`` header; None or blank means ``*/*``.
+    :param offered: what the server can produce, in the server's order of preference.
+    """
+    ranges = parse_accept(header, aliases=aliases)
+    if not ranges:
+        return list(offered)
+    scored = []
+    for order, media_type in enumerate(offered):
+        matching = [r for r in ranges if r.matches(media_type.lower())]
+        if not matching:
+            continue
+        best = max(matching, key=lambda r: (r.specificity, -r.position))
+        if best.q > 0:
+            scored.append(((-best.q, -best.specificity, best.position, order), media_type))
+    return [media_type for _key, media_type in sorted(scored)]
+
+
+def negotiate(header: str | None, offered: Sequence[str], *, aliases: Aliases | None = None) -> str | None:
+    """The best offered media type for ``header``, or None when the client accepts none of them (406)."""
+    best = ranked(header, offered, aliases=aliases)
+    return best[0] if best else None
+
+
+def negotiate_language(header: str | None, offered: Sequence[str]) -> str:
+    """The best of ``offered`` language tags for an ``Accept-Language`` header; the first offer by default.
+
+    ``en-GB`` matches an offered ``en`` and ``en`` matches an offered ``en-GB``; ``*`` matches anything.
+    """
+    if not offered:
+        raise ValueError("no languages offered")
+    elements = _split_elements(header or "")
+    if not elements:
+        return offered[0]
+    scored = []
+    for order, tag in enumerate(offered):
+        low = tag.lower()
+        matching = []
+        for position, (lang, _params, q) in enumerate(elements):
+            if lang == "*":
+                exactness = 0
+            elif lang == low:
+                exactness = 2
+            elif low.startswith(lang + "-") or lang.startswith(low + "-"):
+                exactness = 1
+            else:
+                continue
+            matching.append((exactness, -position, q))
+        if matching:
+            exactness, neg_position, q = max(matching)
+            if q > 0:
+                scored.append(((-q, -exactness, -neg_position, order), tag))
+    return min(scored)[1] if scored else offered[0]
