@@ -30,7 +30,7 @@ from .store import GraphStore, QueryRequest, open_store
 from .store.formats import SHORT_NAMES
 
 log = logging.getLogger(__name__)
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 EXIT_OK, EXIT_CHECKS_FAILED, EXIT_BAD_INPUT = 0, 1, 2

@@ -40,6 +40,13 @@ def to_term(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise QueryError(f"unknown term type {kind!r}")
 
 
+def with_values(sparql: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
+    """``sparql`` with a trailing ``VALUES`` block binding each variable to one term."""
+    variables = " ".join(str(v) for v in substitutions)
+    values = " ".join(str(t) for t in substitutions.values())
+    return f"{sparql}\nVALUES ({variables}) {{ ({values}) }}"
+
+
 def dataset_options(store: ox.Store, request: QueryRequest, inferred_graph: str) -> dict:
     """pyoxigraph keyword arguments for the query's dataset.
 
@@ -84,13 +91,18 @@ def execute(store: ox.Store, request: QueryRequest, *, inferred_graph: str, max_
     :raises NotAcceptable: nothing in ``request.accept`` suits the result.
     :raises ResultTooLarge: the serialisation grew past ``max_bytes``.
     """
+    options = dataset_options(store, request, inferred_graph)
+    substitutions = {ox.Variable(k): to_term(v) for k, v in request.substitutions.items()}
     try:
-        result = store.query(
-            request.sparql,
-            base_iri=request.base_iri,
-            substitutions={ox.Variable(k): to_term(v) for k, v in request.substitutions.items()} or None,
-            **dataset_options(store, request, inferred_graph),
-        )
+        try:
+            result = store.query(request.sparql, base_iri=request.base_iri, substitutions=substitutions or None,
+                                 **options)
+        except RuntimeError as error:
+            if "does not contains variable" not in str(error):
+                raise QueryError(f"query evaluation failed: {error}") from None
+            # pyoxigraph substitutes only projected variables; bind the others with a trailing VALUES block,
+            # built from terms (their N-Triples form is fully escaped), never from caller text.
+            result = store.query(with_values(request.sparql, substitutions), base_iri=request.base_iri, **options)
     except SyntaxError as error:
         raise QueryError(str(error)) from None
     if isinstance(result, ox.QueryTriples):
