@@ -51,6 +51,10 @@ class QueryOutput:
 class GenerationBuilder(ABC):
     """A new store generation under construction: invisible to readers until :meth:`commit`."""
 
+    #: Identifies this generation once published (see :meth:`GraphStore.generation_id`); None if the backend
+    #: has no such notion. Lets derived data (the search index) be built beside it and keyed by it.
+    generation_id: str | None = None
+
     @abstractmethod
     def load(self, data: bytes | None, media_type: str, *, path: str | None = None, graph: str | None = None,
              base_iri: str | None = None) -> None:
@@ -110,6 +114,10 @@ class GraphStore(ABC):
 
     def built_at(self) -> float | None:
         """When the current generation was published (epoch seconds), if known."""
+        return None
+
+    def generation_id(self) -> str | None:
+        """Identifies the published generation (changes with every commit); None if the backend cannot tell."""
         return None
 
     def close(self) -> None:  # noqa: B027 - optional hook

@@ -102,6 +102,8 @@ class MemoryStore(_ReadSide, GraphStore):
         self._max_bytes = max_bytes
         self._store = ox.Store()
         self._built_at: float | None = None
+        self._generation_id: str | None = None
+        self._generations_made = 0
         self._lock = threading.Lock()
 
     def _reader(self) -> ox.Store:
@@ -120,14 +122,20 @@ class MemoryStore(_ReadSide, GraphStore):
             def commit(builder: _Builder) -> None:
                 self._store = builder.store
                 self._built_at = time.time()
+                self._generation_id = builder.generation_id
 
             builder = _Builder(fresh, self._inferred_graph, commit, lambda _b: None)
+            self._generations_made += 1
+            builder.generation_id = f"memory-{id(self):x}-{self._generations_made}"
             yield builder
             if not builder.done:
                 builder.abort()
 
     def built_at(self) -> float | None:
         return self._built_at
+
+    def generation_id(self) -> str | None:
+        return self._generation_id
 
 
 class EmbeddedStore(_ReadSide, GraphStore):
@@ -163,6 +171,12 @@ class EmbeddedStore(_ReadSide, GraphStore):
         except FileNotFoundError:
             return None
 
+    def generation_id(self) -> str | None:
+        try:
+            return self._current_file.read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
     @contextmanager
     def _write_lock(self) -> Iterator[None]:
         self.store_dir.mkdir(parents=True, exist_ok=True)
@@ -184,6 +198,7 @@ class EmbeddedStore(_ReadSide, GraphStore):
             store = ox.Store(str(path))
             builder = _Builder(store, self._inferred_graph, lambda b: self._publish(b, name),
                                lambda b: self._discard(b, path))
+            builder.generation_id = name
             try:
                 yield builder
             except BaseException:
