@@ -68,7 +68,9 @@ def check_profile(
     entities, triples the parser could not turn into axioms and other parser errors; ``report.ok`` is
     true when there are none.
 
-    :param strict: load in the OWL API's strict mode (no guessing of undeclared entity types).
+    :param strict: load in the OWL API's strict mode (no guessing of undeclared entity types). OWL API 5.1.20's
+        strict Turtle parser rejects every ontology with imports ("Expected one ontology declaration, found
+        multiple ones"), so it only suits single files.
     :param timeout: seconds before the Java process is killed.
     :raises FileNotFoundError: when the ontology, the catalog or a data file does not exist.
     :raises OntologyLoadError: when the OWL API cannot load a file or resolve an import through the
