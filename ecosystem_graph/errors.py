@@ -71,3 +71,7 @@ class NotAcceptable(EcosystemGraphError):
 
 class UnsupportedMediaType(EcosystemGraphError, ValueError):
     """The request body is in a format we do not read (HTTP 415)."""
+
+
+class RequestTooLarge(EcosystemGraphError):
+    """The request body is larger than the configured maximum (HTTP 413)."""
