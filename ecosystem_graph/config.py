@@ -42,8 +42,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     cors_origins: list[str] = Field(default_factory=list)
     api_token: SecretStr | None = None
-    query_workers: int = Field(default=2, ge=1, description="Worker processes that run queries (embedded store)")
+    query_workers: int = Field(
+        default=2, ge=0, description="Query processes (embedded store); 0 runs queries in-process, with no hard timeout"
+    )
     allow_service: bool = False
+    result_cache_entries: int = Field(default=1024, ge=0, description="Query results kept per process; 0 disables")
 
     @field_validator("base_iri")
     @classmethod

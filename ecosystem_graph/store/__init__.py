@@ -29,4 +29,5 @@ def open_store(settings: Settings) -> GraphStore:
     from .embedded import EmbeddedStore
 
     return EmbeddedStore(settings.store_dir, settings.base_iri, inferred, workers=settings.query_workers,
-                         max_bytes=settings.max_result_bytes, default_timeout=settings.query_timeout)
+                         max_bytes=settings.max_result_bytes, default_timeout=settings.query_timeout,
+                         cache_entries=settings.result_cache_entries)

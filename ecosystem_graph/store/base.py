@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -18,6 +19,13 @@ Term = dict[str, str]
 @dataclass(frozen=True)
 class QueryRequest:
     """A query and its dataset, as the SPARQL Protocol states them."""
+
+    def cache_key(self) -> tuple:
+        """Everything that decides the answer (the timeout does not)."""
+        return (self.sparql, tuple(self.accept or ()), tuple(self.default_graphs or ()) if self.default_graphs
+                is not None else None, tuple(self.named_graphs) if self.named_graphs is not None else None,
+                self.include_inferred, tuple(sorted((k, tuple(sorted(v.items()))) for k, v in
+                                                    self.substitutions.items())), self.base_iri)
 
     sparql: str
     accept: list[str] | None = None
@@ -95,6 +103,10 @@ class GraphStore(ABC):
         :raises QueryTimeout: the query ran past ``request.timeout``.
         :raises StoreUnavailable: nothing has been loaded yet.
         """
+
+    async def aquery(self, request: QueryRequest) -> QueryOutput:
+        """:meth:`query` for async callers; backends with native async I/O override it."""
+        return await asyncio.to_thread(self.query, request)
 
     @abstractmethod
     def new_generation(self, *, copy_current: bool = False) -> AbstractContextManager[GenerationBuilder]:

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from ..errors import StoreUnavailable
 from . import engine
 from .base import GenerationBuilder, GraphStore, QueryOutput, QueryRequest
+from .cache import ResultCache
 from .workers import QueryWorkers
 
 log = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ class EmbeddedStore(_ReadSide, GraphStore):
     """pyoxigraph on disk with atomic generations; queries run in worker processes with hard timeouts."""
 
     def __init__(self, store_dir: Path, base_iri: str, inferred_graph: str, *, workers: int = 2,
-                 max_bytes: int = 1 << 30, default_timeout: float = 30.0):
+                 max_bytes: int = 1 << 30, default_timeout: float = 30.0, cache_entries: int = 1024):
         self.base_iri = base_iri
         self.store_dir = store_dir
         self._generations = store_dir / "generations"
@@ -155,15 +156,23 @@ class EmbeddedStore(_ReadSide, GraphStore):
         self._reader_store: ox.Store | None = None
         self._reader_path: str | None = None
         self._lock = threading.Lock()
+        self._current = ""
+        self._current_signature: tuple[int, int, int] | None = None
+        self._cache = ResultCache(cache_entries)
 
     # --- generations -------------------------------------------------------------------------------
     def current_path(self) -> str:
         """The published generation's folder. :raises StoreUnavailable: before the first load."""
         try:
-            name = self._current_file.read_text().strip()
+            stat = os.stat(self._current_file)
         except FileNotFoundError:
             raise StoreUnavailable(f"no data loaded in {self.store_dir}; run `ecosystem-graph load`") from None
-        return str(self._generations / name)
+        signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        if signature != self._current_signature:  # CURRENT is replaced, never edited: a new inode means a swap
+            name = self._current_file.read_text().strip()
+            self._current = str(self._generations / name)
+            self._current_signature = signature
+        return self._current
 
     def built_at(self) -> float | None:
         try:
@@ -255,12 +264,30 @@ class EmbeddedStore(_ReadSide, GraphStore):
             return engine.execute(self._reader(), request, inferred_graph=self._inferred_graph,
                                   max_bytes=self._max_bytes)
         path = self.current_path()
+        key = (path, request.cache_key())
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._pool().run(path, request, request.timeout or self._default_timeout)
+            self._cache.put(key, cached)
+        return cached
+
+    async def aquery(self, request: QueryRequest) -> QueryOutput:
+        if self._worker_count == 0:
+            return await super().aquery(request)
+        path = self.current_path()
+        key = (path, request.cache_key())
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = await self._pool().arun(path, request, request.timeout or self._default_timeout)
+            self._cache.put(key, cached)
+        return cached
+
+    def _pool(self) -> QueryWorkers:
         with self._lock:
             if self._workers is None:
                 self._workers = QueryWorkers(self._worker_count, inferred_graph=self._inferred_graph,
                                              max_bytes=self._max_bytes)
-            workers = self._workers
-        return workers.run(path, request, request.timeout or self._default_timeout)
+            return self._workers
 
     def close(self) -> None:
         with self._lock:

@@ -1,12 +1,18 @@
 """Query worker processes: each opens the published generation read-only, so queries run on both cores
-and a runaway query can really be stopped (its process is killed and replaced)."""
+and a runaway query can really be stopped (its process is killed and replaced).
+
+Two ways in: :meth:`QueryWorkers.run` blocks (CLI, threads); :meth:`QueryWorkers.arun` awaits the
+worker's pipe on the running event loop (the web layer), with no thread hand-off per query.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing as mp
-import queue
 import threading
+import time
+from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -48,6 +54,16 @@ class _Worker:
     conn: Connection
 
 
+def _unpack(status: str, payload: object) -> QueryOutput:
+    if status == "ok":
+        assert isinstance(payload, QueryOutput)
+        return payload
+    if status == "error":
+        name, message = payload  # type: ignore[misc]
+        raise getattr(errors, name, EcosystemGraphError)(message)
+    raise RuntimeError(f"query process failed: {payload}")
+
+
 class QueryWorkers:
     """A fixed-size pool of query processes with hard per-query timeouts."""
 
@@ -55,13 +71,16 @@ class QueryWorkers:
         self._context = mp.get_context("spawn")  # safe beside uvicorn's threads; fork is not
         self._inferred_graph = inferred_graph
         self._max_bytes = max_bytes
-        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
-        self._all: list[_Worker] = []
         self._lock = threading.Lock()
+        self._free = threading.Condition(self._lock)
+        self._idle: list[_Worker] = []
+        self._async_waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]] = deque()
         self._closed = False
+        self._all: list[_Worker] = []
         for _ in range(size):
-            self._idle.put(self._spawn())
+            self._idle.append(self._spawn())
 
+    # --- processes ------------------------------------------------------------------------------
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
@@ -71,8 +90,7 @@ class QueryWorkers:
         process.start()
         child.close()
         worker = _Worker(process, parent)
-        with self._lock:
-            self._all.append(worker)
+        self._all.append(worker)
         return worker
 
     def _replace(self, worker: _Worker) -> _Worker:
@@ -81,44 +99,118 @@ class QueryWorkers:
         worker.conn.close()
         with self._lock:
             self._all.remove(worker)
-        return self._spawn()
+            return self._spawn()
 
+    # --- lending workers out ------------------------------------------------------------------------
+    def _acquire(self, timeout: float) -> _Worker:
+        deadline = time.monotonic() + timeout
+        with self._free:
+            while not self._idle:
+                if self._closed:
+                    raise StoreUnavailable("the store is closed")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not self._free.wait(remaining):
+                    raise QueryTimeout(f"no query worker became free within {timeout:g} s")
+            return self._idle.pop()
+
+    async def _aacquire(self, timeout: float) -> _Worker:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._closed:
+                raise StoreUnavailable("the store is closed")
+            if self._idle:
+                return self._idle.pop()
+            future: asyncio.Future[_Worker] = loop.create_future()
+            self._async_waiters.append((loop, future))
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout)
+        except TimeoutError:
+            with self._lock:
+                if future.done():  # handed over just as we gave up: give it back
+                    self._release_locked(future.result())
+                else:
+                    future.cancel()
+            raise QueryTimeout(f"no query worker became free within {timeout:g} s") from None
+
+    def _release(self, worker: _Worker) -> None:
+        with self._lock:
+            self._release_locked(worker)
+
+    def _release_locked(self, worker: _Worker) -> None:
+        while self._async_waiters:
+            loop, future = self._async_waiters.popleft()
+            if not future.cancelled():
+                loop.call_soon_threadsafe(_hand_over, future, worker, self)
+                return
+        self._idle.append(worker)
+        self._free.notify()
+
+    # --- running queries ----------------------------------------------------------------------------
     def run(self, generation_path: str, request: QueryRequest, timeout: float) -> QueryOutput:
-        """Run ``request`` on the generation at ``generation_path``.
+        """Run ``request`` on the generation at ``generation_path``, blocking.
 
         :raises QueryTimeout: no answer within ``timeout`` seconds (the worker is killed and replaced).
+        :raises StoreUnavailable: the worker process died.
         """
-        if self._closed:
-            raise StoreUnavailable("the store is closed")
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryTimeout(f"no query worker became free within {timeout:g} s") from None
+        worker: _Worker | None = self._acquire(timeout)
         try:
             worker.conn.send((generation_path, request))
             if not worker.conn.poll(timeout):
-                log.warning("query stopped after %.1f s: %.200s", timeout, request.sparql)
-                worker = self._replace(worker)
+                worker = self._discard(worker, f"query stopped after {timeout:g} s: {request.sparql[:200]}")
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
             status, payload = worker.conn.recv()
-        except (EOFError, BrokenPipeError, ConnectionResetError, OSError) as error:
-            worker = self._replace(worker)
+        except (EOFError, OSError) as error:
+            worker = self._discard(worker, f"query process died: {error}") if worker else None
             raise StoreUnavailable(f"the query process died: {error}") from None
         finally:
-            self._idle.put(worker)
-        if status == "ok":
-            return payload
-        if status == "error":
-            name, message = payload
-            error_class = getattr(errors, name, EcosystemGraphError)
-            raise error_class(message)
-        raise RuntimeError(f"query process failed: {payload}")
+            if worker is not None:
+                self._release(worker)
+        return _unpack(status, payload)
+
+    async def arun(self, generation_path: str, request: QueryRequest, timeout: float) -> QueryOutput:
+        """As :meth:`run`, awaiting the worker's pipe on the running event loop (no thread per query)."""
+        worker: _Worker | None = await self._aacquire(timeout)
+        loop = asyncio.get_running_loop()
+        try:
+            worker.conn.send((generation_path, request))
+            readable: asyncio.Future[None] = loop.create_future()
+            fd = worker.conn.fileno()
+            loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+            try:
+                await asyncio.wait_for(readable, timeout)
+            except TimeoutError:
+                loop.remove_reader(fd)
+                worker = self._discard(worker, f"query stopped after {timeout:g} s: {request.sparql[:200]}")
+                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
+            loop.remove_reader(fd)
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError) as error:
+            worker = self._discard(worker, f"query process died: {error}") if worker else None
+            raise StoreUnavailable(f"the query process died: {error}") from None
+        finally:
+            if worker is not None:
+                self._release(worker)
+        return _unpack(status, payload)
+
+    def _discard(self, worker: _Worker, reason: str) -> None:
+        """Kill ``worker``, put a fresh one in the pool; returns None so callers forget the old one."""
+        log.warning("%s", reason)
+        self._release(self._replace(worker))
+        return None
 
     def close(self) -> None:
-        self._closed = True
         with self._lock:
+            self._closed = True
             workers = list(self._all)
+            self._free.notify_all()
         for worker in workers:
             worker.conn.close()
             worker.process.kill()
             worker.process.join(5)
+
+
+def _hand_over(future: asyncio.Future[_Worker], worker: _Worker, pool: QueryWorkers) -> None:
+    if future.cancelled():
+        pool._release(worker)
+    else:
+        future.set_result(worker)

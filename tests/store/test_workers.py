@@ -1,0 +1,70 @@
+"""Query worker processes: a runaway query is really stopped, and the others keep being answered."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from ecosystem_graph import loader
+from ecosystem_graph.config import Settings
+from ecosystem_graph.errors import QueryError, QueryTimeout
+from ecosystem_graph.store import GraphStore, QueryRequest, open_store
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+CHEAP = "ASK { ?s a ?class }"
+
+
+@pytest.fixture
+def store(mini_settings: Settings) -> GraphStore:
+    data = mini_settings.project_dir / "data" / "many.nt"
+    data.write_text("".join(f'<https://example.org/s{i}> <https://example.org/p> "{i}" .\n' for i in range(3000)))
+    settings = mini_settings.model_copy(update={"query_workers": 2, "result_cache_entries": 0})
+    graph_store = open_store(settings)
+    loader.build(graph_store, settings)
+    yield graph_store
+    graph_store.close()
+
+
+def test_runaway_query_is_stopped_while_cheap_queries_are_answered(store: GraphStore) -> None:
+    outcome: dict[str, object] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        try:
+            store.query(QueryRequest(RUNAWAY, timeout=1.0))
+        except QueryTimeout as error:
+            outcome["error"] = error
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    answered = 0
+    while thread.is_alive():
+        assert store.ask(CHEAP, timeout=5.0)
+        answered += 1
+    thread.join()
+    assert isinstance(outcome["error"], QueryTimeout)
+    assert answered > 0
+    # the pool is whole again: both workers answer
+    assert all(store.ask(CHEAP) for _ in range(4))
+
+
+def test_async_callers_get_the_same_guarantees(store: GraphStore) -> None:
+    async def scenario() -> tuple[BaseException | None, list[bool]]:
+        slow = asyncio.ensure_future(store.aquery(QueryRequest(RUNAWAY, timeout=1.0)))
+        answers = []
+        while not slow.done():
+            answers.append((await store.aquery(QueryRequest(CHEAP))).boolean())
+        return slow.exception(), answers
+
+    error, answers = asyncio.run(scenario())
+    assert isinstance(error, QueryTimeout)
+    assert answers and all(answers)
+
+
+def test_errors_cross_the_process_boundary_with_their_type(store: GraphStore) -> None:
+    with pytest.raises(QueryError, match="1:"):
+        store.query(QueryRequest("SELECT * WHERE { ?s ?p }"))
