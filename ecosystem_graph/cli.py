@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -218,6 +219,8 @@ def serve(
     project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None, base_iri: BaseOpt = None,
     rebuild: Annotated[bool, typer.Option("--rebuild/--no-rebuild", help="Build the store first when it is "
                                           "missing or older than the sources")] = True,
+    workers: Annotated[int, typer.Option(help="HTTP server processes (each with its own query workers)")] = 1,
+    access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request")] = False,
 ) -> None:
     """Serve the SPARQL endpoint, linked data and the web UI (builds the store first when needed)."""
     import uvicorn
@@ -233,8 +236,15 @@ def serve(
         with progress_bar() as progress:
             loader.build(graph_store, settings, progress=progress)
     console.print(f"serving on http://{settings.host}:{settings.port}/  (SPARQL: /sparql)")
-    uvicorn.run(create_app(settings, store=graph_store), host=settings.host, port=settings.port,
-                log_level="debug" if State.verbose else "info")
+    options = {"host": settings.host, "port": settings.port, "access_log": access_log,
+               "log_level": "debug" if State.verbose else "info"}
+    if workers == 1:
+        uvicorn.run(create_app(settings, store=graph_store), **options)
+        return
+    # Several processes import the app themselves: hand them the effective settings through the environment.
+    graph_store.close()
+    os.environ.update(settings.as_environment())
+    uvicorn.run("ecosystem_graph.web:create_app", factory=True, workers=workers, **options)
 
 
 def exit_code(error: BaseException) -> int:
