@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import reasoning, validation
+from . import reasoning, search, validation
 from .config import Settings
 from .errors import ValidationFailed
 from .sources import SourceFile, discover
@@ -67,6 +67,12 @@ def build(store: GraphStore, settings: Settings, *, commit: bool = True, progres
             progress("materialise inferences", 0, 1)
             report.inferred = reasoning.materialise(generation, settings.base_iri)
             report.seconds["reason"] = time.perf_counter() - started
+
+        if commit:
+            started = time.perf_counter()
+            progress("index labels for search", 0, 1)
+            search.build_index(store, generation, settings)
+            report.seconds["search index"] = time.perf_counter() - started
 
         report.graph_sizes = _graph_sizes(generation)
         if commit:
