@@ -9,11 +9,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from .. import __version__
 from ..config import Settings, get_settings
 from ..store import GraphStore, open_store
-from . import errors, health, sparql
+from . import errors, health, named_queries, service, sparql
+from . import graph_store as gsp
+from .limits import BodyLimit
 
 
 def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
@@ -37,4 +40,12 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     errors.install(app)
     app.include_router(health.router)
     app.include_router(sparql.router)
+    app.include_router(gsp.router)
+    app.include_router(named_queries.router)
+    app.include_router(service.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
+                           allow_headers=["Accept", "Content-Type", "Authorization"], expose_headers=["Location"])
     return app

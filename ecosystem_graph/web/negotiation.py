@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..errors import NotAcceptable
+from ..store.formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
+
 #: An alias in a header stands for one or several canonical media types (``application/json`` may mean
 #: SPARQL JSON results or JSON-LD, depending on what the answer is).
 Aliases = Mapping[str, str | Sequence[str]]
@@ -164,3 +167,70 @@ def negotiate_language(header: str | None, offered: Sequence[str]) -> str:
             if q > 0:
                 scored.append(((-q, -exactness, -neg_position, order), tag))
     return min(scored)[1] if scored else offered[0]
+
+
+# --- SPARQL results ------------------------------------------------------------------------------------------
+# A query's kind (and so which formats fit) is only known once it has run, so the request's preferences are
+# expanded into concrete media types of every kind, best first, and the store takes the first that fits.
+
+SPARQL_MEDIA_TYPES: tuple[str, ...] = (*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES)
+
+#: what clients send for SPARQL results -> the canonical types it may stand for.
+SPARQL_ALIASES: dict[str, tuple[str, ...]] = {
+    "application/json": ("application/sparql-results+json", "application/ld+json"),
+    "application/xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "text/xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "application/x-turtle": ("text/turtle",),
+    "text/n3": ("text/turtle",),
+    "text/rdf+n3": ("text/turtle",),
+    "text/plain": ("application/n-triples",),
+    "application/json-ld": ("application/ld+json",),
+    "application/x-trig": ("application/trig",),
+    "text/x-nquads": ("application/n-quads",),
+}
+
+#: ``format=`` values (as SPARQLWrapper, Fuseki and Virtuoso clients send them) -> media types.
+FORMAT_NAMES: dict[str, tuple[str, ...]] = {
+    "json": SPARQL_ALIASES["application/json"],
+    "xml": SPARQL_ALIASES["application/xml"],
+    "csv": ("text/csv",),
+    "tsv": ("text/tab-separated-values",),
+    "turtle": ("text/turtle",),
+    "ttl": ("text/turtle",),
+    "n3": ("text/turtle",),
+    "nt": ("application/n-triples",),
+    "ntriples": ("application/n-triples",),
+    "n-triples": ("application/n-triples",),
+    "rdf": ("application/rdf+xml",),
+    "rdfxml": ("application/rdf+xml",),
+    "rdf+xml": ("application/rdf+xml",),
+    "json-ld": ("application/ld+json",),
+    "jsonld": ("application/ld+json",),
+    "trig": ("application/trig",),
+    "nq": ("application/n-quads",),
+    "nquads": ("application/n-quads",),
+    "n-quads": ("application/n-quads",),
+}
+
+
+def sparql_media_types(accept: str | None, format_name: str | None = None) -> list[str] | None:
+    """The result media types a SPARQL request accepts, best first (None: anything, the store's default).
+
+    ``format_name`` (a ``format=`` parameter: a short name or a media type) overrides ``Accept``.
+
+    :raises NotAcceptable: the request accepts no format we write.
+    """
+    if format_name:
+        key = format_name.strip().lower()
+        if "/" in key:
+            accept = key
+        elif key in FORMAT_NAMES:
+            accept = ", ".join(FORMAT_NAMES[key])
+        else:
+            raise NotAcceptable(f"unknown format {format_name!r}; use one of {', '.join(sorted(FORMAT_NAMES))}")
+    if not parse_accept(accept, aliases=SPARQL_ALIASES):
+        return None  # no header, or nothing readable in it: anything will do
+    types = ranked(accept, SPARQL_MEDIA_TYPES, aliases=SPARQL_ALIASES)
+    if not types:
+        raise NotAcceptable(f"no result format matches Accept: {accept}; we write {', '.join(SPARQL_MEDIA_TYPES)}")
+    return types

@@ -1,24 +1,143 @@
-"""SPARQL 1.1 Protocol endpoint (query by GET; the endpoint issue extends it)."""
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql``.
+
+* query by ``GET ?query=``, by ``POST`` of a form (``query=``) or of ``application/sparql-query``;
+  ``default-graph-uri`` / ``named-graph-uri`` name the dataset; ``inference=false`` leaves out the
+  inferred graph; ``format=`` overrides ``Accept``;
+* update by ``POST`` of a form (``update=``) or of ``application/sparql-update``, with the API token;
+* ``GET /sparql`` with neither: the service description.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ..store import QueryRequest
+from .. import protocol, writes
+from ..config import Settings
+from ..errors import QueryError, UnsupportedMediaType
+from ..store import GraphStore, QueryOutput, QueryRequest, Term
+from .auth import bearer_token, check_token
 from .deps import SettingsDep, StoreDep
+from .negotiation import SPARQL_MEDIA_TYPES, sparql_media_types
+from .service import describe_service
 
 router = APIRouter(tags=["sparql"])
 
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
 
-@router.get("/sparql", summary="SPARQL 1.1 query (GET)")
-async def sparql_get(
-    request: Request, store: StoreDep, settings: SettingsDep,
-    query: str = Query(..., description="SPARQL 1.1 query"),
-) -> Response:
-    accept = [part.split(";")[0].strip() for part in request.headers.get("accept", "").split(",") if part.strip()]
-    output = await run_in_threadpool(
-        store.query, QueryRequest(query, accept=accept or None, timeout=settings.query_timeout)
+_RESULTS = {"content": {m: {} for m in SPARQL_MEDIA_TYPES}, "description": "The result, in the negotiated format"}
+_STATUS_DOCS = {
+    400: {"description": "Malformed query (the parser's message and position), two operations, bad parameter"},
+    403: {"description": "An update without the API token"},
+    406: {"description": "No acceptable result format"},
+    413: {"description": "Request body or result over the configured size"},
+    415: {"description": "POST body of an unsupported type or charset"},
+    503: {"description": "The query ran past the timeout and was stopped"},
+}
+_PARAMETERS = [
+    {"name": "query", "in": "query", "schema": {"type": "string"}, "description": "SPARQL 1.1 query"},
+    {"name": "default-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+    {"name": "named-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+    {"name": "inference", "in": "query", "schema": {"type": "boolean", "default": True},
+     "description": "false leaves the inferred graph out of the default graph"},
+    {"name": "format", "in": "query", "schema": {"type": "string"},
+     "description": "json, xml, csv, tsv, turtle, nt, rdfxml, jsonld, trig, nq (overrides Accept)"},
+]
+_POST_BODY = {"required": True, "content": {
+    FORM: {"schema": {"type": "object", "properties": {"query": {"type": "string"}, "update": {"type": "string"}}}},
+    QUERY: {"schema": {"type": "string"}},
+    UPDATE: {"schema": {"type": "string"}},
+}}
+
+
+def result_response(output: QueryOutput) -> Response:
+    return Response(output.body, media_type=output.media_type, headers={"Vary": "Accept"})
+
+
+async def run_query(request: Request, store: GraphStore, settings: Settings, sparql: str, *,
+                    params: list[tuple[str, str]], default_graphs: list[str] | None = None,
+                    named_graphs: list[str] | None = None, include_inferred: bool = True,
+                    substitutions: dict[str, Term] | None = None) -> Response:
+    """Check, run and answer one query in the format the request negotiates (shared with named queries)."""
+    protocol.check_service(sparql, allow_service=settings.allow_service)
+    format_name = next((v for k, v in reversed(params) if k in ("format", "output")), None)
+    query = QueryRequest(
+        sparql, accept=sparql_media_types(request.headers.get("accept"), format_name),
+        default_graphs=default_graphs, named_graphs=named_graphs, include_inferred=include_inferred,
+        substitutions=substitutions or {}, base_iri=settings.base_iri, timeout=settings.query_timeout,
     )
-    return Response(output.body, media_type=output.media_type)
+    return result_response(await run_in_threadpool(store.query, query))
+
+
+@router.get("/sparql", summary="SPARQL query by GET; without a query, the service description",
+            responses={200: _RESULTS, **_STATUS_DOCS}, openapi_extra={"parameters": _PARAMETERS})
+async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    params = list(request.query_params.multi_items())
+    operation = protocol.read_operation(params)
+    if operation is None:
+        return await describe_service(request, store, settings)
+    if operation.is_update:
+        raise QueryError("an update must be sent with POST")
+    return await _answer(request, store, settings, operation, params)
+
+
+@router.post("/sparql", summary="SPARQL query or update by POST (form, sparql-query or sparql-update body)",
+             responses={200: _RESULTS, 204: {"description": "Update applied"}, **_STATUS_DOCS},
+             openapi_extra={"requestBody": _POST_BODY})
+async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    media_type = _content_type(request.headers.get("content-type"))
+    params = list(request.query_params.multi_items())
+    text = _decode(await request.body())
+    if media_type == FORM:
+        params += parse_qsl(text, keep_blank_values=True)
+        operation = protocol.read_operation(params)
+    else:
+        direct = {"direct_query": text} if media_type == QUERY else {"direct_update": text}
+        operation = protocol.read_operation(params, **direct)
+    if operation is None:
+        raise QueryError("the request carries neither a query nor an update")
+    if operation.is_update:
+        check_token(settings, bearer_token(request))
+        assert operation.update is not None
+        await run_in_threadpool(writes.update, store, settings, operation.update, base_iri=settings.base_iri,
+                                using_graphs=operation.using_graphs,
+                                using_named_graphs=operation.using_named_graphs)
+        return Response(status_code=204)
+    return await _answer(request, store, settings, operation, params)
+
+
+async def _answer(request: Request, store: GraphStore, settings: Settings, operation: protocol.Operation,
+                  params: list[tuple[str, str]]) -> Response:
+    assert operation.query is not None
+    return await run_query(request, store, settings, operation.query, params=params,
+                           default_graphs=operation.default_graphs, named_graphs=operation.named_graphs,
+                           include_inferred=operation.include_inferred)
+
+
+def _content_type(header: str | None) -> str:
+    """The media type of a query or update body.
+
+    :raises UnsupportedMediaType: not one of the three the Protocol defines, or a charset other than UTF-8.
+    """
+    media_type, *params = [part.strip() for part in (header or "").split(";")]
+    media_type = media_type.lower()
+    if media_type not in (FORM, QUERY, UPDATE):
+        raise UnsupportedMediaType(f"POST a query as {FORM} or {QUERY}, an update as {FORM} or {UPDATE}; "
+                                   f"got {media_type or 'no Content-Type'}")
+    charset = next((p.split("=", 1)[1].strip().strip('"').lower() for p in params
+                    if p.lower().startswith("charset=")), None)
+    if charset not in (None, "utf-8", "utf8", "us-ascii"):
+        raise UnsupportedMediaType(f"request bodies are read as UTF-8, not {charset}")
+    return media_type
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise QueryError(f"the request body is not UTF-8: {error}") from None

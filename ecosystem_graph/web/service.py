@@ -1,0 +1,77 @@
+"""The dataset describes itself: the service description (``GET /sparql`` without a query), VoID at
+``/.well-known/void``, and streamed dumps of the whole dataset as TriG and N-Quads."""
+
+from __future__ import annotations
+
+import itertools
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from .. import void
+from ..config import Settings
+from ..errors import NotAcceptable
+from ..store import GraphStore
+from .deps import SettingsDep, StoreDep
+from .negotiation import negotiate
+
+router = APIRouter(tags=["service"])
+
+GRAPH_STORE_PATH = "/rdf-graph-store"
+#: dump path -> media type
+DUMPS: dict[str, str] = {"/dump.trig": "application/trig", "/dump.nq": "application/n-quads"}
+
+
+def endpoints(request: Request) -> void.Endpoints:
+    """This server's URLs as the client reached it."""
+    root = str(request.base_url)
+    return void.Endpoints(
+        sparql=root + "sparql",
+        graph_store=root + GRAPH_STORE_PATH.lstrip("/"),
+        dumps={media_type: root + path.lstrip("/") for path, media_type in DUMPS.items()},
+        void=root + ".well-known/void",
+    )
+
+
+def _description_type(request: Request) -> str:
+    media_type = negotiate(request.headers.get("accept"), void.DESCRIPTION_MEDIA_TYPES)
+    if media_type is None:
+        raise NotAcceptable(f"descriptions are written as {', '.join(void.DESCRIPTION_MEDIA_TYPES)}")
+    return media_type
+
+
+def _render(builder, store: GraphStore, settings: Settings, where: void.Endpoints, media_type: str) -> bytes:
+    return void.serialize(builder(store, settings, where), media_type)
+
+
+async def describe_service(request: Request, store: GraphStore, settings: Settings) -> Response:
+    """The SPARQL 1.1 Service Description, in the RDF format the client prefers (Turtle by default)."""
+    media_type = _description_type(request)
+    body = await run_in_threadpool(_render, void.service_description, store, settings, endpoints(request),
+                                   media_type)
+    return Response(body, media_type=media_type, headers={"Vary": "Accept"})
+
+
+@router.get("/.well-known/void", summary="VoID description of the dataset",
+            responses={200: {"content": {m: {} for m in void.DESCRIPTION_MEDIA_TYPES}}})
+async def void_document(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    media_type = _description_type(request)
+    body = await run_in_threadpool(_render, void.void_description, store, settings, endpoints(request), media_type)
+    return Response(body, media_type=media_type, headers={"Vary": "Accept"})
+
+
+def _dump_route(path: str, media_type: str) -> None:
+    async def dump(store: StoreDep) -> StreamingResponse:
+        filename = "ecosystem-graph" + path.removeprefix("/dump")
+        chunks = store.dump(media_type)
+        first = await run_in_threadpool(next, chunks, b"")  # a store error becomes a status, not a cut stream
+        return StreamingResponse(itertools.chain([first], chunks), media_type=media_type,
+                                 headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    router.add_api_route(path, dump, methods=["GET"], summary=f"The whole dataset as {media_type}, streamed",
+                         response_class=StreamingResponse, responses={200: {"content": {media_type: {}}}})
+
+
+for _path, _media_type in DUMPS.items():
+    _dump_route(_path, _media_type)
