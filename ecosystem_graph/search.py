@@ -47,7 +47,8 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 _SCHEMA = """
 CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, rank INTEGER NOT NULL,
-                     weight INTEGER NOT NULL, class TEXT, label_ru TEXT, label_en TEXT, label_any TEXT, class_ru TEXT, class_en TEXT);
+                     weight INTEGER NOT NULL, class TEXT, label_ru TEXT, label_en TEXT, label_any TEXT,
+                     class_ru TEXT, class_en TEXT);
 CREATE TABLE label (id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, text TEXT NOT NULL, lang TEXT NOT NULL,
                     norm TEXT NOT NULL, alt INTEGER NOT NULL);
 CREATE TABLE word (word TEXT NOT NULL, label INTEGER NOT NULL, PRIMARY KEY (word, label)) WITHOUT ROWID;
@@ -207,8 +208,8 @@ def _fill(db: sqlite3.Connection, target: Queryable, base_iri: str) -> None:
         kind = classifier.kind(classes)
         most = classifier.most_specific(classes)
         own, of_class = display.get(iri, {}), display.get(most or "", {})
-        entities.append((number, iri, kind, KIND_ORDER[kind], _weight(kind), most, own.get("ru"), own.get("en"), own.get(""),
-                         of_class.get("ru"), of_class.get("en")))
+        entities.append((number, iri, kind, KIND_ORDER[kind], _weight(kind), most, own.get("ru"), own.get("en"),
+                         own.get(""), of_class.get("ru"), of_class.get("en")))
         for priority, lang, text in labels.get(iri, ()):
             norm = normalise(text)
             if not norm:

@@ -46,6 +46,7 @@ class Item:
     subject_label: str | None = None
     status: str | None = None  # the status during a period
     part_of: str | None = None  # the dated event an undated one is part of
+    part_of_label: str | None = None
 
 
 def _year(value: str | None) -> str | None:
@@ -80,8 +81,9 @@ def timeline(store: GraphStore, index: SearchIndex, *, lang: str = "ru") -> list
             if kind not in DATED_KINDS:
                 continue
             day = date[:10]
-            items[(iri, "day")] = Item(**common, kind=kind, start=day, end=day, precision="day",
-                                       part_of=value(row, "parent"))
+            parent = value(row, "parent")
+            items[(iri, "day")] = Item(**common, kind=kind, start=day, end=day, precision="day", part_of=parent,
+                                       part_of_label=_labelled(entries, parent, lang))
             continue
         begin, end = _year(value(row, "begin")), _year(value(row, "end"))
         thing = value(row, "thing")
@@ -91,7 +93,7 @@ def timeline(store: GraphStore, index: SearchIndex, *, lang: str = "ru") -> list
             subject=thing, subject_label=_labelled(entries, thing, lang),
             status=_labelled(entries, value(row, "status"), lang),
         )
-    return sorted(items.values(), key=lambda i: (i.start, i.end, _ORDER.get(i.kind, 9), i.label))
+    return sorted(items.values(), key=lambda i: (i.start, i.end, _ORDER.get(i.kind, 9), i.part_of is not None, i.label))
 
 
 def as_data(items: list[Item]) -> dict[str, Any]:

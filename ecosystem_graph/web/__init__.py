@@ -10,13 +10,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..config import Settings, get_settings
 from ..store import GraphStore, open_store
-from . import errors, health, named_queries, service, sparql
+from . import errors, explore, health, named_queries, search, service, sparql
 from . import graph_store as gsp
 from .limits import BodyLimit
+from .views import UI_DIR
 
 
 def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
@@ -43,6 +45,9 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     app.include_router(gsp.router)
     app.include_router(named_queries.router)
     app.include_router(service.router)
+    app.include_router(search.router)
+    app.include_router(explore.router)
+    app.mount("/ui", StaticFiles(directory=UI_DIR), name="ui")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
