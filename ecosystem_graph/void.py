@@ -92,8 +92,8 @@ def statistics(store: GraphStore, base_iri: str) -> Statistics:
     properties = store.select("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
     counts = store.select("SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) "
                           "WHERE { ?s ?p ?o }")
-    examples = store.select(
-        "SELECT DISTINCT ?s WHERE { ?s a ?c FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)) } ORDER BY ?s "
+    examples = store.select(  # ?space is projected: pyoxigraph substitutes projected variables only
+        "SELECT DISTINCT ?s ?space WHERE { ?s a ?c FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)) } ORDER BY ?s "
         f"LIMIT {_EXAMPLES}",
         substitutions={"space": {"type": "literal", "value": base_iri + "id/"}},
     )

@@ -14,12 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ecosystem_graph import loader
-from ecosystem_graph.config import Settings
-from ecosystem_graph.store import open_store
-
-from ..conftest import MINI, copy_project, require, shared_dir
-from ..support.server import running_server
+from ..conftest import require, shared_dir
+from ..support.endpoint import serve_project
 from ..support.w3c_manifest import ManifestTest, read_manifest, run_exchanges
 
 TOKEN = "w3c-suite-token"
@@ -39,15 +35,9 @@ def _ids(tests: list[ManifestTest | None]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("w3c")
-    settings = Settings(project_dir=copy_project(MINI, root / "project"), store_path=root / "store",
-                        query_workers=1, query_timeout=10, api_token=TOKEN,
-                        reasoning=False)  # materialisation adds its own provenance triples to the default graph
-    store = open_store(settings)
-    loader.build(store, settings)
-    with running_server(settings, store) as url:
-        yield url
-    store.close()
+    # Without reasoning: materialisation adds its own provenance triples, which the suite cannot expect.
+    with serve_project(tmp_path_factory.mktemp("w3c"), api_token=TOKEN, reasoning=False) as service:
+        yield service.url
 
 
 @pytest.fixture
