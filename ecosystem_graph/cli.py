@@ -247,6 +247,26 @@ def serve(
     uvicorn.run("ecosystem_graph.web:create_app", factory=True, workers=workers, **options)
 
 
+@app.command()
+def generate(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder of the generated project")],
+    triples: Annotated[int, typer.Option(help="About how many triples the project loads (ontology included)")]
+    = 100_000,
+    seed: Annotated[int, typer.Option(help="Same seed, same bytes")] = 0,
+    file_triples: Annotated[int, typer.Option(help="Triples per data file, at most about")] = 250_000,
+    project: Annotated[Path | None, typer.Option("--project", help="Template project: its ontology/, sparql/ and "
+                                                 "data/vocabularies.ttl are copied")] = None,
+) -> None:
+    """Write a synthetic ecosystem (valid against the SHACL contract) as a project folder, for benchmarks."""
+    from . import synthetic
+
+    template = settings_from(project).project_dir
+    result = synthetic.generate(output, triples=triples, seed=seed, template=template, file_triples=file_triples)
+    console.print(f"generated {result.triples} triples ({result.generated} synthetic, {result.regions} regions) in "
+                  f"{len(result.files)} files under {output} in {result.seconds:.1f}s "
+                  f"({result.triples_per_second:,.0f} triples/s)")
+
+
 def exit_code(error: BaseException) -> int:
     return next(code for cls, code in EXIT_CODES if isinstance(error, cls))
 
