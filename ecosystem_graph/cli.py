@@ -236,7 +236,9 @@ def serve(
         with progress_bar() as progress:
             loader.build(graph_store, settings, progress=progress)
     console.print(f"serving on http://{settings.host}:{settings.port}/  (SPARQL: /sparql)")
-    options = {"host": settings.host, "port": settings.port, "access_log": access_log,
+    # h11, not httptools: httptools drops the body of a request sent with "Upgrade: h2c", which every JDK
+    # HttpClient (Jena, RDF4J) adds to its POSTs (Kludex/uvicorn#2722); the SPARQL Protocol POSTs bodies.
+    options = {"host": settings.host, "port": settings.port, "access_log": access_log, "http": "h11",
                "log_level": "debug" if State.verbose else "info"}
     if workers == 1:
         uvicorn.run(create_app(settings, store=graph_store), **options)

@@ -27,7 +27,7 @@ def running_server(settings: Settings, store: GraphStore | None = None) -> Itera
     """Serve ``create_app(settings, store)`` on 127.0.0.1; yields the base URL (ending in /)."""
     port = free_port()
     config = uvicorn.Config(create_app(settings, store=store), host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="on")
+                            lifespan="on", http="h11")  # as `serve` does: see the note there on Upgrade: h2c
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
