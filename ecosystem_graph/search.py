@@ -5,8 +5,9 @@ every resource is normalised (:func:`normalise`: NFKD, combining marks dropped, 
 punctuation → spaces) and written to a SQLite database with an FTS5 **trigram** index, which answers
 "contains this substring" in time that depends on the hits, not on the size of the graph; queries of one or
 two characters use a table of words instead (word prefixes). Hits are ranked: the whole label, then a label
-that starts with the query, then a word that does, then any substring; within each, ecosystem things before
-n-ary fact nodes before ontology terms, then shorter labels first.
+that starts with the query, then a word that does, then any substring; within each, whole words before parts
+of words ("sechenov" finds "Sechenov University" before "SechenovTech"), ecosystem things before n-ary fact
+nodes before ontology terms, then shorter labels first.
 
 The embedded store gets its index as ``{store_dir}/search/{generation}.sqlite``, written by the loader right
 after reasoning (:func:`build_index`), so it is ready when the generation is published; other backends and
@@ -61,16 +62,17 @@ WITH hits AS ({candidates}),
 scored AS (
   SELECT l.entity AS entity, l.text AS text, l.lang AS lang, l.alt AS alt, length(l.norm) AS size,
          CASE WHEN l.norm = :q THEN 0 WHEN substr(l.norm, 1, length(:q)) = :q THEN 1
-              WHEN instr(' ' || l.norm, ' ' || :q) > 0 THEN 2 ELSE 3 END AS tier
+              WHEN instr(' ' || l.norm, ' ' || :q) > 0 THEN 2 ELSE 3 END AS tier,
+         instr(' ' || l.norm || ' ', ' ' || :q || ' ') = 0 AS partial
   FROM hits JOIN label l ON l.id = hits.id WHERE instr(l.norm, :q) > 0
 ),
 best AS (
-  SELECT *, row_number() OVER (PARTITION BY entity ORDER BY tier, lang != :lang, size, alt) AS pick FROM scored
+  SELECT *, row_number() OVER (PARTITION BY entity ORDER BY tier, partial, lang != :lang, size, alt) AS pick FROM scored
 )
 SELECT e.iri, e.kind, e.class, e.label_ru, e.label_en, e.label_any, e.class_ru, e.class_en,
        best.text, best.lang, best.tier
 FROM best JOIN entity e ON e.id = best.entity
-WHERE pick = 1 ORDER BY best.tier, e.weight, best.size, e.rank, best.alt, e.iri LIMIT :limit
+WHERE pick = 1 ORDER BY best.tier, best.partial, e.weight, best.size, e.rank, best.alt, e.iri LIMIT :limit
 """
 _TRIGRAMS = "SELECT rowid AS id FROM label_fts WHERE label_fts MATCH :match"
 _WORDS = "SELECT DISTINCT label AS id FROM word WHERE word >= :first AND word < :first || char(1114111)"

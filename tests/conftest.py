@@ -87,3 +87,10 @@ def project_store(project_settings: Settings) -> GraphStore:
     store = open_store(project_settings)
     loader.build(store, project_settings)
     return store
+
+
+@pytest.fixture(scope="session")
+def project_server(project_settings: Settings, project_store: GraphStore) -> Iterator[str]:
+    """Base URL of a live server over the real project, shared by the session's tests (they only read)."""
+    with running_server(project_settings, project_store) as url:
+        yield url
