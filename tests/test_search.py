@@ -8,6 +8,7 @@ import pytest
 
 from ecosystem_graph import loader, search
 from ecosystem_graph.config import Settings
+from ecosystem_graph.queries import QueryCatalogue
 from ecosystem_graph.store import GraphStore, open_store
 
 ID = "https://w3id.org/ecosystem-graph/id/"
@@ -152,3 +153,15 @@ def test_a_generation_written_without_the_loader_is_indexed_on_first_use(mini_se
     hits = search.index_for(mini_store, mini_settings).search("новая")
     assert iris(hits) == ["organization/new-one"]
     assert (mini_settings.store_dir / "search" / f"{mini_store.generation_id()}.sqlite").is_file()
+
+
+@pytest.mark.parametrize("text", ["СЕЧЕН", "sechenov", "сечёнов"])
+def test_the_named_query_is_the_slow_path_to_the_same_answer(project_settings: Settings, project_store: GraphStore,
+                                                              text: str) -> None:
+    query = QueryCatalogue(project_settings.queries_path).get("search-labels")
+    rows = project_store.select(query.sparql, substitutions=query.bindings({"q": text}))
+    assert ID + "organization/sechenov-university" in [r["resource"]["value"] for r in rows[:3]]
+    assert [int(r["rank"]["value"]) for r in rows] == sorted(int(r["rank"]["value"]) for r in rows)
+    assert all(search.normalise(text) in search.normalise(r["label"]["value"]) for r in rows)
+    fast = search.index_for(project_store, project_settings).search(text, limit=50)
+    assert {r["resource"]["value"] for r in rows} == {h.entry.iri for h in fast}
