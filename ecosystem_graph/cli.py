@@ -16,7 +16,7 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import __version__, loader
+from . import __version__, checks, loader, reasoning
 from .config import Settings
 from .errors import (
     ConfigError,
@@ -210,6 +210,69 @@ def stats(project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOp
     for row in rows:
         classes.add_row(row["class"]["value"], row["n"]["value"])
     out.print(classes)
+    inferred = reasoning.statistics(graph_store)
+    if inferred is None:
+        console.print("no inferences: the store was loaded with --no-reasoning")
+        return
+    rules = Table("rule", "inferred triples", "what it derives", title="Inferred triples per rule")
+    for rule, count in inferred.items():
+        rules.add_row(rule, str(count), reasoning.RULE_NAMES.get(rule, ""))
+    rules.add_row("total", str(sum(inferred.values())), "")
+    out.print(rules)
+
+
+@app.command()
+def reason(
+    project: ProjectOpt = None,
+    timeout: Annotated[float, typer.Option(help="Seconds before HermiT is stopped")] = 300,
+) -> None:
+    """Run HermiT over ontology + data: consistency, unsatisfiable classes explained, inferred class hierarchy.
+
+    Exit code 0 when consistent with every class satisfiable, 1 otherwise.
+    """
+    from . import reasoning_dl  # owlready2 and its Java glue load only when asked for
+    from .sources import discover
+
+    settings = settings_from(project)
+    files = discover(settings.source_paths, project_dir=settings.project_dir, base_iri=settings.base_iri)
+    ontology, data = checks.owl_inputs(settings, files)
+    report = reasoning_dl.check_dl(ontology, data, timeout=timeout)
+    out.print(report.format(), markup=False, highlight=False)
+    if not report.ok:
+        raise typer.Exit(EXIT_CHECKS_FAILED)
+
+
+@app.command()
+def check(
+    project: ProjectOpt = None, base_iri: BaseOpt = None,
+    profile: Annotated[bool, typer.Option("--profile/--no-profile", help="Also check the OWL 2 DL profile with "
+                                          "the OWL API (needs Java and libowlapi-java)")] = True,
+) -> None:
+    """Quality gate: load in memory, run sparql/checks/*-violation.rq (each must return no rows) and the OWL API
+    OWL 2 DL profile check. Exit code 1 when any check fails."""
+    settings = settings_from(project, backend="memory", base_iri=base_iri)
+    graph_store = open_store(settings)
+    with progress_bar() as progress:
+        report = loader.build(graph_store, settings, progress=progress)
+    failed = 0
+    for outcome in checks.run_violation_queries(graph_store, checks.violation_queries(settings)):
+        failed += not outcome.ok
+        out.print(f"{'ok  ' if outcome.ok else 'FAIL'} {outcome.name}: {outcome.title}", markup=False)
+        for row in outcome.rows[:20]:
+            out.print("       " + "  ".join(_cell(term) for term in row.values()), markup=False, highlight=False)
+        if len(outcome.rows) > 20:
+            out.print(f"       ... {len(outcome.rows)} rows in all", markup=False)
+    inputs = checks.profile_inputs(settings, report.files) if profile else None
+    if inputs is not None:
+        from .owlapi import check_profile
+
+        profile_report = check_profile(inputs[0], inputs[1], data_files=inputs[2])
+        failed += not profile_report.ok
+        out.print(profile_report.format(), markup=False, highlight=False)
+    elif profile:
+        console.print(f"OWL 2 DL profile check skipped: needs {checks.EDIT_FILE} and {checks.CATALOG}")
+    if failed:
+        raise typer.Exit(EXIT_CHECKS_FAILED)
 
 
 @app.command()

@@ -1,69 +1,154 @@
-"""Materialise entailments into the inferred named graph, set-at-a-time inside the store, to a fixpoint."""
+"""Materialise entailments into the inferred named graph, set-at-a-time inside the store, to a fixpoint.
+
+The rules (an OWL 2 RL subset, see :mod:`.reasoning_rules` and ``docs/reasoning.md``) run as SPARQL
+Update over the generation being built, pass after pass until a pass derives nothing. Evaluation is
+semi-naive: a rule's first run reads all triples; each later run joins at least one atom against the
+triples derived since it last ran (kept in scratch graphs until every rule has seen them). Every run writes
+what it derives into a fresh scratch graph, keeping only triples found nowhere else, so its count is exact
+and the inferred graph never repeats an asserted triple. The counts are stored as VoID/PROV in
+the small metadata graph ``{base}graph/inferred-stats`` and read back by :func:`statistics`.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+from datetime import UTC, datetime
 
-from .store import GenerationBuilder, QueryRequest
-from .vocab import inferred_graph_iri
+from .reasoning_rules import PREFIXES, RULE_NAMES, Rule, prepare_schema, rules
+from .store import GenerationBuilder, GraphStore, QueryRequest
+from .vocab import DCT, PROV, RDFS, VOID, XSD, inferred_graph_iri
 
 log = logging.getLogger(__name__)
 
-_PROLOGUE = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-"""
+_SCRATCH = "urn:x-ecosystem-graph:reasoning:"
+_SCHEMA_GRAPH = _SCRATCH + "schema"
+_MAX_PASSES = 256
+_JSON = ["application/sparql-results+json"]
 
-#: rule name -> CONSTRUCT producing its conclusions from the union of all graphs (the inferred one included).
-RULES: dict[str, str] = {
-    "cax-sco (rdfs:subClassOf)": "CONSTRUCT { ?x a ?super } WHERE { ?c rdfs:subClassOf ?super . ?x a ?c . "
-    "FILTER(isIRI(?super)) }",
-    "prp-spo1 (rdfs:subPropertyOf)": "CONSTRUCT { ?s ?super ?o } WHERE { ?p rdfs:subPropertyOf ?super . "
-    "?s ?p ?o . FILTER(isIRI(?super)) }",
-}
 
-_MAX_ROUNDS = 64
+def stats_graph_iri(base_iri: str) -> str:
+    """The metadata graph that records how many triples each rule inferred."""
+    return base_iri + "graph/inferred-stats"
 
 
 def materialise(generation: GenerationBuilder, base_iri: str) -> dict[str, int]:
-    """Apply :data:`RULES` until nothing new is derived; return the new triples each rule added.
+    """Derive everything the rules entail into ``{base}graph/inferred``; return the new triples per rule.
 
-    :raises RuntimeError: if no fixpoint is reached within a bounded number of rounds.
+    Any previous inferred graph is dropped first, so this also refreshes a generation copied from an older one.
+    Each inferred triple is counted once, for the first rule that derived it (rules run in the order of
+    :data:`.reasoning_rules.RULE_NAMES`, pass after pass).
+
+    :raises RuntimeError: if no fixpoint is reached within a bounded number of passes.
     """
-    graph = inferred_graph_iri(base_iri)
-    added = dict.fromkeys(RULES, 0)
-    size = _inferred_size(generation, graph)
-    for _round in range(_MAX_ROUNDS):
+    started = datetime.now(UTC)
+    inferred = inferred_graph_iri(base_iri)
+    stats_graph = stats_graph_iri(base_iri)
+    _drop(generation, [inferred, stats_graph, *(g for g in _named_graphs(generation) if g.startswith(_SCRATCH))])
+    asserted = _named_graphs(generation)
+    prepare_schema(generation, _SCHEMA_GRAPH, asserted)
+    active = rules(generation, _SCHEMA_GRAPH)
+    counts = dict.fromkeys((rule.name for rule in active), 0)
+    fresh: list[tuple[str, str]] = []  # (rule, scratch graph) of every non-empty batch, in order
+    seen: dict[str, int] = {}  # rule -> how many batches of ``fresh`` existed when it last ran
+    dropped = 0
+    for pass_no in range(1, _MAX_PASSES + 1):
         grown = False
-        for name, construct in RULES.items():
-            body = generation.query(QueryRequest(
-                _PROLOGUE + construct, accept=["application/n-triples"],
-            )).body
-            if not body:
+        for rule in active:
+            delta = None
+            if rule.name in seen:  # semi-naive: only what is new since this rule last ran
+                delta = [g for producer, g in fresh[seen[rule.name]:] if producer not in rule.ignores]
+            seen[rule.name] = len(fresh)
+            if delta == []:
                 continue
-            generation.load(body, "application/n-triples", graph=graph)
-            new_size = _inferred_size(generation, graph)
-            added[name] += new_size - size
-            grown = grown or new_size > size
-            size = new_size
+            target = f"{_SCRATCH}batch/{len(fresh)}"
+            clock = time.perf_counter()
+            for update in _inserts(rule, target, default=[*asserted, inferred], delta=delta):
+                generation.update(update)
+            added = _size(generation, target)
+            log.debug("pass %d %s: %d new in %.3fs", pass_no, rule.name, added, time.perf_counter() - clock)
+            if added:
+                counts[rule.name] += added
+                generation.update(f"ADD <{target}> TO <{inferred}>")
+                fresh.append((rule.name, target))
+                grown = True
+            consumed = min(seen.get(r.name, 0) for r in active)  # batches every rule has joined against
+            _drop(generation, [g for _rule, g in fresh[dropped:consumed]])
+            dropped = max(dropped, consumed)
         if not grown:
-            _drop_asserted_duplicates(generation, graph)
-            log.info("materialised %d inferred triples", sum(added.values()))
-            return added
-    raise RuntimeError(f"no fixpoint after {_MAX_ROUNDS} rounds of materialisation")
+            break
+    else:
+        raise RuntimeError(f"no fixpoint after {_MAX_PASSES} passes of materialisation")
+    _drop(generation, [_SCHEMA_GRAPH, *(g for _rule, g in fresh[dropped:])])
+    _record(generation, base_iri, counts, started, pass_no)
+    log.info("materialised %d inferred triples in %d passes (%s)", sum(counts.values()), pass_no,
+             ", ".join(f"{name} {n}" for name, n in counts.items()))
+    return counts
 
 
-def _inferred_size(generation: GenerationBuilder, graph: str) -> int:
-    rows = generation.query(QueryRequest(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
-        accept=["application/sparql-results+json"],
-    )).rows()
+def _inserts(rule: Rule, target: str, *, default: list[str], delta: list[str] | None) -> list[str]:
+    """The SPARQL Updates that add the rule's new conclusions to ``target``.
+
+    ``delta`` None means the rule's first run: the naive bodies over all triples. Otherwise one update per
+    delta body and delta graph (the triples new since the rule last ran), the graph named as a constant:
+    separate updates rather than a UNION or ``VALUES ?delta``, so that the store starts each join from the
+    delta graph's index (an order of magnitude faster with pyoxigraph 0.5).
+    """
+    using = "".join(f"USING <{g}> " for g in default) + f"USING NAMED <{_SCHEMA_GRAPH}> "
+    if delta is None:
+        bodies = [(body, using) for body in rule.naive]
+    else:
+        bodies = [(body.replace("?delta", f"<{g}>"), using + f"USING NAMED <{g}> ")
+                  for body in rule.delta for g in delta]
+    return [PREFIXES + f"INSERT {{ GRAPH <{target}> {{ {rule.head} }} }} {dataset}"
+            f"WHERE {{ {{ {body} }} FILTER NOT EXISTS {{ {rule.head} }} }}" for body, dataset in bodies]
+
+
+def _named_graphs(generation: GenerationBuilder) -> list[str]:
+    rows = generation.query(QueryRequest("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", accept=_JSON)).rows()
+    return sorted(row["g"]["value"] for row in rows if row["g"]["type"] == "uri")
+
+
+def _size(generation: GenerationBuilder, graph: str) -> int:
+    rows = generation.query(QueryRequest(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                                         accept=_JSON)).rows()
     return int(rows[0]["n"]["value"])
 
 
-def _drop_asserted_duplicates(generation: GenerationBuilder, graph: str) -> None:
-    """The inferred graph holds only what is not asserted elsewhere."""
-    generation.update(
-        f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
-        f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{graph}>) }}"
-    )
+def _drop(generation: GenerationBuilder, graphs: list[str]) -> None:
+    if graphs:
+        generation.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+
+
+def _record(generation: GenerationBuilder, base_iri: str, counts: dict[str, int], started: datetime,
+            passes: int) -> None:
+    """Write the per-rule counts as VoID subsets of the inferred graph, generated by a PROV activity."""
+    inferred = inferred_graph_iri(base_iri)
+    activity = f"{inferred}#materialisation"
+    ended = datetime.now(UTC)
+    lines = [
+        f"<{inferred}> a <{VOID}Dataset> ; <{VOID}triples> {sum(counts.values())} ; "
+        f"<{PROV}wasGeneratedBy> <{activity}> .",
+        f"<{activity}> a <{PROV}Activity> ; <{PROV}startedAtTime> \"{started.isoformat()}\"^^<{XSD}dateTime> ; "
+        f"<{PROV}endedAtTime> \"{ended.isoformat()}\"^^<{XSD}dateTime> ; "
+        f"<{RDFS}comment> \"OWL 2 RL subset materialised to a fixpoint in {passes} passes\"@en .",
+    ]
+    for name, count in counts.items():
+        part = f"{inferred}#{name}"
+        lines.append(f"<{inferred}> <{VOID}subset> <{part}> . <{part}> a <{VOID}Dataset> ; "
+                     f"<{DCT}identifier> \"{name}\" ; <{RDFS}label> \"{RULE_NAMES[name]}\"@en ; "
+                     f"<{VOID}triples> {count} ; <{PROV}wasGeneratedBy> <{activity}> .")
+    generation.update(f"INSERT DATA {{ GRAPH <{stats_graph_iri(base_iri)}> {{ {' '.join(lines)} }} }}")
+
+
+def statistics(store: GraphStore) -> dict[str, int] | None:
+    """Inferred triples per rule, as recorded by the last load; None when it ran without reasoning."""
+    rows = store.select(
+        f"SELECT ?rule ?n WHERE {{ GRAPH <{stats_graph_iri(store.base_iri)}> {{ "
+        f"<{inferred_graph_iri(store.base_iri)}> <{VOID}subset> ?part . "
+        f"?part <{DCT}identifier> ?rule ; <{VOID}triples> ?n }} }}")
+    if not rows:
+        return None
+    found = {row["rule"]["value"]: int(row["n"]["value"]) for row in rows}
+    order = list(RULE_NAMES)
+    return dict(sorted(found.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)))
