@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyshacl
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, SH
 
 from .errors import SourceError
 
@@ -67,7 +67,10 @@ def check_shapes(data_ntriples: bytes, ontology_ntriples: bytes, shapes: Graph) 
         allow_warnings=True, abort_on_first=False,
     )
     report = ShapeReport(conforms=bool(conforms))
-    for result in results.subjects(SH.resultSeverity, None):
+    # only the report's own results: sh:node / sh:or failures nest their causes under sh:detail
+    top_level = [r for report_node in results.subjects(RDF.type, SH.ValidationReport)
+                 for r in results.objects(report_node, SH.result)]
+    for result in top_level:
         severity = _short(results.value(result, SH.resultSeverity))
         violation = Violation(
             focus_node=str(results.value(result, SH.focusNode)),

@@ -20,8 +20,7 @@ _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 
 
 def has_dataset_clause(sparql: str) -> bool:
-    stripped = _STRINGS_AND_COMMENTS.sub(" ", _IRI.sub("<>", sparql))
-    return bool(_DATASET_CLAUSE.search(stripped))
+    return bool(_DATASET_CLAUSE.search(_mask(sparql)))
 
 
 def to_term(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -41,10 +40,36 @@ def to_term(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def with_values(sparql: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
-    """``sparql`` with a trailing ``VALUES`` block binding each variable to one term."""
+    """``sparql`` with a ``VALUES`` block binding each variable, opening the top-level WHERE group.
+
+    There the binding joins the pattern before any grouping, as a substitution would; a trailing
+    ``VALUES`` would be joined after aggregation and change the answers of aggregate queries.
+
+    :raises QueryError: when no WHERE group can be found.
+    """
     variables = " ".join(str(v) for v in substitutions)
     values = " ".join(str(t) for t in substitutions.values())
-    return f"{sparql}\nVALUES ({variables}) {{ ({values}) }}"
+    block = f" VALUES ({variables}) {{ ({values}) }} "
+    masked = _mask(sparql)
+    where = _WHERE_GROUP.search(masked)
+    brace = where.end() - 1 if where else masked.find("{")
+    if brace < 0:
+        raise QueryError("cannot bind parameters: the query has no WHERE group")
+    return sparql[: brace + 1] + block + sparql[brace + 1 :]
+
+
+_WHERE_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def _mask(sparql: str) -> str:
+    """The query with strings, comments and IRIs blanked out (same length), so keywords can be searched."""
+    def blank(match: re.Match[str]) -> str:
+        return " " * len(match.group(0))
+
+    def empty_iri(match: re.Match[str]) -> str:
+        return "<" + " " * (len(match.group(0)) - 2) + ">"
+
+    return _STRINGS_AND_COMMENTS.sub(blank, _IRI.sub(empty_iri, sparql))
 
 
 def dataset_options(store: ox.Store, request: QueryRequest, inferred_graph: str) -> dict:
@@ -100,8 +125,8 @@ def execute(store: ox.Store, request: QueryRequest, *, inferred_graph: str, max_
         except RuntimeError as error:
             if "does not contains variable" not in str(error):
                 raise QueryError(f"query evaluation failed: {error}") from None
-            # pyoxigraph substitutes only projected variables; bind the others with a trailing VALUES block,
-            # built from terms (their N-Triples form is fully escaped), never from caller text.
+            # pyoxigraph substitutes only projected variables; bind the others with a VALUES block built
+            # from terms (their N-Triples form is fully escaped), never from caller text.
             result = store.query(with_values(request.sparql, substitutions), base_iri=request.base_iri, **options)
     except SyntaxError as error:
         raise QueryError(str(error)) from None
@@ -146,6 +171,8 @@ def bulk_load(store: ox.Store, data: bytes | None, media_type: str, *, path: str
     if fmt is None:
         raise SourceError(path or "<input>", f"unsupported RDF media type {media_type}")
     target = ox.NamedNode(graph) if graph else None
+    if fmt == ox.RdfFormat.JSON_LD:
+        _check_json_ld_document(data, path)
     try:
         if path is not None:
             store.bulk_load(path=path, format=fmt, to_graph=target, base_iri=base_iri)
@@ -157,6 +184,21 @@ def bulk_load(store: ox.Store, data: bytes | None, media_type: str, *, path: str
                           column=error.offset) from None
     except (OSError, ValueError) as error:
         raise SourceError(path or "<input>", str(error)) from None
+
+
+def _check_json_ld_document(data: bytes | None, path: str | None) -> None:
+    """pyoxigraph reads a bare scalar (``null``, ``5``) as an empty JSON-LD document; JSON-LD 1.1 (section 9)
+    allows only an object or an array at the top. :raises SourceError: anything else."""
+    if path is not None:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+            while head.strip() == b"" and (more := handle.read(65536)):
+                head = more
+    else:
+        head = (data or b"")[:65536]
+    first = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+    if first and first not in b"{[":
+        raise SourceError(path or "<input>", "a JSON-LD document is a JSON object or array", line=1)
 
 
 def _strip_position(message: str) -> str:
