@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..config import Settings, get_settings
 from ..store import GraphStore, open_store
-from . import errors, explore, health, named_queries, search, service, sparql
+from . import docs, errors, explore, health, named_queries, search, service, sparql
 from . import graph_store as gsp
 from .limits import BodyLimit
 from .views import UI_DIR
@@ -36,6 +36,8 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         version=__version__,
         description="SPARQL endpoint and linked data for the biomedical innovation ecosystem graph.",
         lifespan=lifespan,
+        docs_url=None,  # web/docs.py serves /docs from vendored assets; FastAPI's pages load them from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = graph_store
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     app.include_router(gsp.router)
     app.include_router(named_queries.router)
     app.include_router(service.router)
+    app.include_router(docs.router)
     app.include_router(search.router)
     app.include_router(explore.router)
     app.mount("/ui", StaticFiles(directory=UI_DIR), name="ui")

@@ -328,4 +328,14 @@ def test_openapi_documents_the_endpoint(client: httpx.Client) -> None:
     for path in ("/sparql", "/rdf-graph-store", "/queries", "/queries/{name}", "/.well-known/void", "/dump.trig"):
         assert path in spec["paths"], path
     assert set(spec["paths"]["/sparql"]) == {"get", "post"}
-    assert client.get("docs").status_code == 200
+
+
+def test_docs_page_works_offline(client: httpx.Client) -> None:
+    page = client.get("docs")
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(a.startswith("/") for a in assets), assets  # nothing from another host
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+    assert "/openapi.json" in page.text and "validatorUrl" in page.text
+    assert client.get("redoc").status_code == 404
