@@ -77,13 +77,13 @@ class Statistics:
         return sum(self.graph_sizes.values())
 
 
-_cache: dict[int, tuple[float | None, Statistics]] = {}
+_cache: dict[int, tuple[str | float | None, Statistics]] = {}
 _cache_lock = threading.Lock()
 
 
 def statistics(store: GraphStore, base_iri: str) -> Statistics:
     """Dataset statistics, computed once per published generation of ``store``."""
-    built = store.built_at()
+    built = store.generation_id() or store.built_at()
     with _cache_lock:
         cached = _cache.get(id(store))
     if cached is not None and built is not None and cached[0] == built:
