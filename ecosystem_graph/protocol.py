@@ -90,19 +90,22 @@ def with_using_dataset(update: str, using_graphs: Sequence[str], using_named_gra
     clauses += "".join(f" USING NAMED <{check_iri(g, parameter='using-named-graph-uri')}>"
                        for g in using_named_graphs)
     inserts: list[int] = []
-    previous = ""
-    for token in keywords(update):
+    previous = ""  # the last token outside braces: DELETE right before WHERE is the DELETE WHERE short form
+    for token in tokens(update):
         if token.depth:
             continue
-        if token.text in ("USING", "WITH"):
+        if token.kind != "word":
+            previous = token.text
+            continue
+        if token.text.upper() in ("USING", "WITH"):
             raise QueryError("using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH "
                              "in the update itself")
-        if token.text == "WHERE":
+        if token.text.upper() == "WHERE":
             if previous == "DELETE":
                 raise QueryError("using-graph-uri / using-named-graph-uri cannot apply to DELETE WHERE; "
                                  "write DELETE { ... } WHERE { ... }")
             inserts.append(token.start)
-        previous = token.text
+        previous = token.text.upper()
     for position in reversed(inserts):
         update = update[:position] + clauses.lstrip() + " " + update[position:]
     return update
