@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from .. import void
@@ -46,7 +46,10 @@ def _render(builder, store: GraphStore, settings: Settings, where: void.Endpoint
 
 
 async def describe_service(request: Request, store: GraphStore, settings: Settings) -> Response:
-    """The SPARQL 1.1 Service Description, in the RDF format the client prefers (Turtle by default)."""
+    """The SPARQL 1.1 Service Description, in the RDF format the client prefers (Turtle by default); a browser
+    (preferring HTML) is sent to the query editor instead."""
+    if negotiate(request.headers.get("accept"), (*void.DESCRIPTION_MEDIA_TYPES, "text/html")) == "text/html":
+        return RedirectResponse(request.scope.get("root_path", "") + "/", status_code=303, headers={"Vary": "Accept"})
     media_type = _description_type(request)
     body = await run_in_threadpool(_render, void.service_description, store, settings, endpoints(request),
                                    media_type)

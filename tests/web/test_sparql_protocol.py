@@ -236,6 +236,8 @@ def test_service_description(client: httpx.Client, service: Service) -> None:
     assert media(as_jsonld) == "application/ld+json"
     assert len(Graph().parse(data=as_jsonld.content, format="json-ld")) == len(graph)
     assert client.get("sparql", headers={"Accept": "application/sparql-results+json"}).status_code == 406
+    browser = client.get("sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert browser.status_code == 303 and browser.headers["location"] == "/"  # to the query editor
 
 
 def test_void(client: httpx.Client, service: Service) -> None:
