@@ -132,13 +132,20 @@ _FALSE = {"false", "0", "no", "off"}
 _TRUE = {"true", "1", "yes", "on", ""}
 
 
-def _flag(name: str, values: list[str]) -> bool:
-    value = values[-1].strip().lower()
+def _flag(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
     if value in _FALSE:
         return False
     if value in _TRUE:
         return True
-    raise QueryError(f"{name} must be true or false, not {values[-1]!r}")
+    raise QueryError(f"{name} must be true or false, not {raw!r}")
+
+
+def wants_inferred(params: Sequence[tuple[str, str]]) -> bool:
+    """Whether the default graph includes the inferred graph: ``inference=false`` (or ``include-inferred``)
+    leaves it out. :raises QueryError: a value that is not a boolean."""
+    flags = [(name, value) for name, value in params if name in ("inference", "include-inferred")]
+    return _flag(*flags[-1]) if flags else True
 
 
 def read_operation(params: Sequence[tuple[str, str]], *, direct_query: str | None = None,
@@ -161,10 +168,7 @@ def read_operation(params: Sequence[tuple[str, str]], *, direct_query: str | Non
         raise QueryError("the request carries more than one update")
     if queries and updates:
         raise QueryError("the request carries both a query and an update")
-    include_inferred = True
-    for name in ("inference", "include-inferred"):
-        if name in values:
-            include_inferred = _flag(name, values[name])
+    include_inferred = wants_inferred(params)
 
     def iris(name: str) -> list[str]:
         return [check_iri(v, parameter=name) for v in values.get(name, [])]

@@ -70,9 +70,8 @@ async def get_graph(request: Request, store: StoreDep, where: TargetDep) -> Resp
     media_type = negotiate(request.headers.get("accept"), _READ_TYPES)
     if media_type is None:
         raise NotAcceptable(f"a graph is written as {', '.join(_READ_TYPES)}")
-    inferred = request.query_params.get("inference", request.query_params.get("include-inferred", "true"))
     body = await run_in_threadpool(graphs.read_graph, store, where.graph, media_type,
-                                   include_inferred=inferred.lower() not in ("false", "0", "no"))
+                                   include_inferred=protocol.wants_inferred(request.query_params.multi_items()))
     headers = {"Vary": "Accept", "Content-Length": str(len(body))}
     if request.method == "HEAD":
         return Response(media_type=media_type, headers=headers)

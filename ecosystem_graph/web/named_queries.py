@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from .. import protocol
 from ..errors import NotAcceptable
 from ..queries import NamedQuery, QueryCatalogue
 from .deps import SettingsDep, StoreDep
@@ -62,10 +63,9 @@ async def run_named_query(name: str, request: Request, store: StoreDep, settings
     query = catalogue.get(name)
     params = list(request.query_params.multi_items())
     given = {key: value for key, value in params if key not in RESERVED}
-    inferred = request.query_params.get("inference", request.query_params.get("include-inferred", "true"))
     return await run_query(request, store, settings, query.sparql, params=params,
                            substitutions=query.bindings(given),
-                           include_inferred=inferred.lower() not in ("false", "0", "no", "off"))
+                           include_inferred=protocol.wants_inferred(params))
 
 
 def _page(entries: list[dict[str, Any]]) -> str:
