@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import PlainTextResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from ..errors import (
     ConfigError,
@@ -55,5 +58,21 @@ async def _handle(request: Request, error: Exception) -> PlainTextResponse:
     return PlainTextResponse(f"{status} {type(error).__name__}: {error}\n", status_code=status, headers=headers)
 
 
+async def _http_error(request: Request, error: Exception) -> Response:
+    """Starlette's own errors; a 405 lists every method of the path in ``Allow`` (RFC 9110 15.5.6), not only
+    those of the first route that matched it (GET and POST of one path are separate routes)."""
+    assert isinstance(error, HTTPException)
+    if error.status_code == 405:
+        allowed = [method for method in dict.fromkeys((*_METHODS, request.method)) if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in request.app.router.routes)]
+        if allowed and request.method not in allowed:  # else the 405 comes from inside a mount: keep its Allow
+            error.headers = {**(error.headers or {}), "Allow": ", ".join(allowed)}
+    return await http_exception_handler(request, error)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(EcosystemGraphError, _handle)
+    app.add_exception_handler(HTTPException, _http_error)

@@ -27,7 +27,8 @@ def _with_links(graph: dict[str, Any], base_iri: str, lang: str) -> dict[str, An
     return graph
 
 
-@router.get("/api/graph/neighbourhood", summary="A resource's neighbourhood, as nodes and edges")
+@router.get("/api/graph/neighbourhood", summary="A resource's neighbourhood, as nodes and edges",
+            responses={400: {"description": "iri is not an absolute IRI"}})
 async def neighbourhood_api(store: StoreDep, index: IndexDep, settings: SettingsDep, lang: LanguageDep, iri: Iri,
                             depth: Depth = 1,
                             limit: Annotated[int, Query(ge=1, le=1000)] = graphview.MAX_NODES) -> dict[str, Any]:

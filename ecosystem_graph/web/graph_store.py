@@ -117,20 +117,35 @@ async def _bodies(request: Request) -> list[tuple[bytes, str]]:
     return [(await part.read(), writes.body_media_type(part.content_type)) for part in parts]
 
 
+_NO_GRAPH = {400: {"description": "No graph named, both ?graph and ?default, or not an absolute IRI"}}
+_BAD_BODY = {400: {"description": "No graph named, a malformed IRI, a body that does not parse or breaks the contract"},
+             403: {"description": "No or wrong token"}, 413: {"description": "Body over the configured size"},
+             415: {"description": "Not an RDF graph format"}}
 _DOCS = {
     "GET": ("Read a graph (?graph=IRI or ?default)", {200: {"content": {m: {} for m in _READ_TYPES}},
-                                                     404: {"description": "No such graph"},
+                                                     **_NO_GRAPH, 404: {"description": "No such graph"},
                                                      406: {"description": "No acceptable format"}}),
     "PUT": ("Replace a graph (API token)", {201: {"description": "Created"}, 204: {"description": "Replaced"},
-                                            400: {"description": "Body does not parse or breaks the contract"},
-                                            403: {"description": "No or wrong token"},
-                                            415: {"description": "Not an RDF graph format"}}),
+                                            **_BAD_BODY}),
     "POST": ("Add to a graph, or create one when no graph is named (API token)",
              {201: {"description": "Created; Location names the graph"}, 204: {"description": "Merged"},
-              403: {"description": "No or wrong token"}}),
-    "DELETE": ("Delete a graph (API token)", {204: {"description": "Deleted"}, 404: {"description": "No such graph"},
-                                             403: {"description": "No or wrong token"}}),
+              **_BAD_BODY}),
+    "DELETE": ("Delete a graph (API token)", {204: {"description": "Deleted"}, **_NO_GRAPH,
+                                             403: {"description": "No or wrong token"},
+                                             404: {"description": "No such graph"}}),
 }
+#: the indirect graph identification of the Graph Store Protocol, declared for clients and fuzzers
+_TARGET_PARAMETERS = [
+    {"name": "graph", "in": "query", "schema": {"type": "string"}, "description": "The graph's IRI"},
+    {"name": "default", "in": "query", "schema": {"type": "string"}, "allowEmptyValue": True,
+     "description": "Present (with any value): the default graph"},
+]
+_BODY = {"content": {m: {"schema": {"type": ["object", "array"]} if m == "application/ld+json" else {"type": "string"}}
+                     for m in writes.GRAPH_BODY_TYPES}}
+_EXTRA = {"GET": {"parameters": _TARGET_PARAMETERS}, "HEAD": {"parameters": _TARGET_PARAMETERS},
+          "DELETE": {"parameters": _TARGET_PARAMETERS},
+          "PUT": {"parameters": _TARGET_PARAMETERS, "requestBody": {"required": True, **_BODY}},
+          "POST": {"parameters": _TARGET_PARAMETERS, "requestBody": {"required": True, **_BODY}}}
 _DOCS["HEAD"] = ("Headers of a graph read", _DOCS["GET"][1])
 _HANDLERS = {"GET": get_graph, "HEAD": get_graph, "PUT": put_graph, "POST": post_graph, "DELETE": delete_graph}
 
@@ -138,5 +153,5 @@ for _path in (GRAPH_STORE_PATH, GRAPH_STORE_PATH + "/{path:path}"):
     for _method, _handler in _HANDLERS.items():
         _summary, _responses = _DOCS[_method]
         router.add_api_route(_path, _handler, methods=[_method], summary=_summary, responses=_responses,
-                             include_in_schema=_path == GRAPH_STORE_PATH,
+                             include_in_schema=_path == GRAPH_STORE_PATH, openapi_extra=_EXTRA[_method],
                              name=f"graph_store_{_method.lower()}" + ("_direct" if "{" in _path else ""))
