@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 
 import pytest
 
@@ -13,6 +14,7 @@ from ecosystem_graph.config import Settings
 from ecosystem_graph.store import GraphStore, open_store
 from ecosystem_graph.store.embedded import MemoryStore
 from ecosystem_graph.vocab import inferred_graph_iri
+from tests.conftest import REPO, require, require_tool
 from tests.test_cli import run
 
 BASE = "https://example.org/"
@@ -24,6 +26,7 @@ PREFIXES = """@prefix ex: <https://example.org/> .
 ECO = "https://w3id.org/ecosystem-graph/ontology#"
 ID = "https://w3id.org/ecosystem-graph/id/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 def materialised(*documents: str) -> tuple[MemoryStore, dict[str, int]]:
@@ -199,3 +202,50 @@ def test_cli_stats_per_rule_and_asserted_only(mini_settings: Settings) -> None:
     ask = "ASK { ?x a <http://xmlns.com/foaf/0.1/Person> }"
     assert run(mini_settings, "query", ask).stdout.strip() == "true"
     assert run(mini_settings, "query", ask, "--asserted-only").stdout.strip() == "false"
+
+
+# --- `ecosystem-graph reason` (HermiT) and `ecosystem-graph check` (violation queries, OWL API) -------------------
+
+UNSATISFIABLE = REPO / "tests" / "fixtures" / "owl" / "unsatisfiable-class.ttl"
+
+
+def test_cli_reason_consistent_then_unsatisfiable(mini_settings: Settings) -> None:
+    require_tool("java")
+    result = run(mini_settings, "reason")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "HermiT: consistent" in result.stdout
+    shutil.copy(UNSATISFIABLE, mini_settings.project_dir / "ontology" / UNSATISFIABLE.name)
+    result = run(mini_settings, "reason")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "2 unsatisfiable class(es)" in result.stdout
+    assert "PersonOrganisation" in result.stdout and "disjoint" in result.stdout.lower()
+
+
+def test_cli_check_runs_violation_queries(mini_settings: Settings) -> None:
+    checks_dir = mini_settings.queries_path / "checks"
+    checks_dir.mkdir(parents=True)
+    (checks_dir / "person-without-family-name-violation.rq").write_text(
+        f"#+ title: Person without a family name\nSELECT ?person WHERE {{ ?person a <{ECO}Person> "
+        f"FILTER NOT EXISTS {{ ?person <{ECO}familyName> ?name }} }}\n", encoding="utf-8")
+    (checks_dir / "unlabelled-organisation-violation.rq").write_text(
+        f"SELECT ?org WHERE {{ ?org a <{ECO}Organization> FILTER NOT EXISTS {{ ?org <{RDFS_LABEL}> ?l }} }}\n",
+        encoding="utf-8")
+    (checks_dir / "README.rq").write_text("SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")  # not a check
+    result = run(mini_settings, "check")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "FAIL person-without-family-name-violation: Person without a family name" in result.stdout
+    assert f"<{ID}person/andrey-svistunov>" in result.stdout
+    assert "ok   unlabelled-organisation-violation" in result.stdout
+    assert "README" not in result.stdout
+    assert "profile check skipped" in result.stderr  # the mini project has no catalog
+    (checks_dir / "person-without-family-name-violation.rq").unlink()
+    assert run(mini_settings, "check").returncode == 0
+
+
+def test_cli_check_on_the_project_passes() -> None:
+    """The project's own gate: every violation query empty and the ontology + data in the OWL 2 DL profile."""
+    require((REPO / "ontology" / "catalog-v001.xml").exists(), "the project ontology has no catalog yet")
+    require_tool("java")
+    result = run(Settings(project_dir=REPO, backend="memory"), "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "FAIL" not in result.stdout and "OWL 2 DL: no problems" in result.stdout

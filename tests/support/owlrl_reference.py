@@ -73,11 +73,12 @@ def parse_nquads(data: bytes, bnodes: dict[str, BNode]) -> dict[str, set[Triple]
     return graphs
 
 
-def owlrl_conclusions(asserted: set[Triple]) -> set[Triple]:
-    """What owlrl's OWL 2 RL closure adds to ``asserted``, restricted to our rule subset."""
+def owlrl_conclusions(asserted: set[Triple], *, rule_subset: bool = True) -> set[Triple]:
+    """What owlrl's OWL 2 RL closure adds to ``asserted``, restricted to our rule subset (or, with
+    ``rule_subset=False``, from the unfiltered input: every OWL 2 RL rule, for contrast)."""
     graph = rdflib.Graph()
     for triple in asserted:
-        if in_rule_subset(triple):
+        if in_rule_subset(triple) or not rule_subset:
             graph.add(triple)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
     return {t for t in graph if conclusion_shape(t)} - asserted
