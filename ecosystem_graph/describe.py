@@ -160,12 +160,23 @@ def describe(store: GraphStore, iri: str, *, timeout: float | None = None) -> rd
     return graph
 
 
+def document(store: GraphStore, iri: str, media_type: str, *, timeout: float | None = None) -> bytes:
+    """The description of ``iri`` serialised in ``media_type`` (one of :data:`RDF_FORMATS`).
+
+    :raises NotFound: nothing is known about ``iri``.
+    :raises NotAcceptable: ``media_type`` is not an RDF format we write.
+    """
+    if media_type not in RDF_FORMATS:
+        raise NotAcceptable(f"a description can be had as {', '.join(RDF_FORMATS)}")
+    return serialize(describe(store, iri, timeout=timeout), media_type, base_iri=store.base_iri)
+
+
 def ontology_graph(store: GraphStore, graphs: list[str], *, timeout: float | None = None) -> rdflib.Graph:
     """The union of the given ontology graphs, as stored.
 
     :raises NotFound: the store holds none of them.
     """
-    values = " ".join(f"<{g}>" for g in graphs)
+    values = " ".join(iri_ref(g) for g in graphs)
     body = store.construct(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {values} }} }}",
         timeout=timeout,
@@ -191,3 +202,15 @@ def serialize(graph: rdflib.Graph, media_type: str, *, base_iri: str) -> bytes:
     if fmt == "json-ld":
         return graph.serialize(format=fmt, context=prefixes, auto_compact=True, encoding="utf-8")
     return graph.serialize(format=fmt, encoding="utf-8")
+
+
+def ontology_document(store: GraphStore, graphs: list[str], media_type: str, *, timeout: float | None = None
+                      ) -> bytes:
+    """The ontology (the union of its module ``graphs``) serialised in ``media_type``.
+
+    :raises NotFound: the ontology is not loaded.
+    :raises NotAcceptable: ``media_type`` is not an RDF format we write.
+    """
+    if media_type not in RDF_FORMATS:
+        raise NotAcceptable(f"the ontology can be had as text/html, {', '.join(RDF_FORMATS)}")
+    return serialize(ontology_graph(store, graphs, timeout=timeout), media_type, base_iri=store.base_iri)

@@ -15,7 +15,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import vocab
-from .describe import LABEL_PROPERTIES
+from .describe import LABEL_PROPERTIES, describe
+from .store import GraphStore
 
 RDF_TYPE = URIRef(vocab.RDF + "type")
 DEFINITIONS = (URIRef(vocab.SKOS + "definition"), URIRef(vocab.RDFS + "comment"), URIRef(vocab.DCT + "description"))
@@ -272,3 +273,11 @@ class _Builder:
 def resource_view(graph: Graph, iri: str, *, lang: str, linker: Linker) -> ResourceView:
     """The page of ``iri`` in ``lang`` from its description ``graph``."""
     return _Builder(graph, iri, lang, linker).build()
+
+
+def page(store: GraphStore, iri: str, *, lang: str, linker: Linker, timeout: float | None = None) -> ResourceView:
+    """Describe ``iri`` through the store and shape it for its page.
+
+    :raises NotFound: nothing is known about ``iri``.
+    """
+    return resource_view(describe(store, iri, timeout=timeout), iri, lang=lang, linker=linker)

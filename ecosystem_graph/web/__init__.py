@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..config import Settings, get_settings
 from ..store import GraphStore, open_store
-from . import docs, errors, explore, health, named_queries, search, service, sparql
+from . import docs, editor, errors, explore, health, linked_data, named_queries, search, service, sparql
 from . import graph_store as gsp
 from .limits import BodyLimit
 from .views import UI_DIR
@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     app.include_router(docs.router)
     app.include_router(search.router)
     app.include_router(explore.router)
+    app.include_router(linked_data.router)
+    app.include_router(editor.router)
     app.mount("/ui", StaticFiles(directory=UI_DIR), name="ui")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
