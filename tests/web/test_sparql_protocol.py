@@ -113,6 +113,16 @@ def test_construct_and_describe_in_every_rdf_format(client: httpx.Client, accept
     assert (SECHENOV, RDF.type, ECO.University) in triples
 
 
+def test_results_larger_than_a_pipe_buffer(client: httpx.Client) -> None:
+    """Results cross a process boundary (query workers): a megabyte arrives whole, in every format."""
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 3000"
+    for accept in ("application/sparql-results+json", "text/csv"):
+        response = client.get("sparql", params={"query": query}, headers={"Accept": accept})
+        assert response.status_code == 200, response.text
+        assert len(response.content) > 256 * 1024
+    assert len(client.get("sparql", params={"query": query}).json()["results"]["bindings"]) == 3000
+
+
 # --- content negotiation -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("accept", "query", "expected"), [
