@@ -8,13 +8,14 @@ works whether or not inferences were materialised.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from .errors import QueryError
+from .errors import QueryError, ResultTooLarge
 from .store import QueryOutput, QueryRequest, Term
 from .vocab import FOAF, ORG, OWL, RDF, RDFS, SKOS, ontology_ns
 
@@ -45,6 +46,8 @@ NARY_KINDS = ("post", "relationship", "period", "quantity")
 #: Rank of each kind when ties must be broken (ecosystem entities before vocabulary and ontology terms).
 KIND_ORDER = {kind: rank for rank, (kind, _roots) in enumerate(KIND_ROOTS)} | {"other": len(KIND_ROOTS)}
 
+log = logging.getLogger(__name__)
+
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
 
 
@@ -60,6 +63,27 @@ def select(target: Queryable, sparql: str, *, include_inferred: bool = True,
     request = QueryRequest(sparql, accept=["application/sparql-results+json"], include_inferred=include_inferred,
                            substitutions=substitutions or {})
     return target.query(request).rows()
+
+
+def select_all(target: Queryable, sparql: str, *, page: int = 200_000,
+               include_inferred: bool = True) -> Iterator[dict[str, Term]]:
+    """All rows of a SELECT: in one answer when it fits the store's result limit, else ``page`` rows at a time.
+
+    Pages are read with LIMIT/OFFSET and no ORDER BY (sorting a million rows per page costs more than the rest):
+    a published generation never changes, and the same query over it is evaluated in the same order.
+    """
+    try:
+        yield from select(target, sparql, include_inferred=include_inferred)
+        return
+    except ResultTooLarge:
+        log.info("result too large for one answer; reading it %d rows at a time", page)
+    offset = 0
+    while True:
+        rows = select(target, f"{sparql}\nLIMIT {page} OFFSET {offset}", include_inferred=include_inferred)
+        yield from rows
+        if len(rows) < page:
+            return
+        offset += page
 
 
 def check_iri(value: str) -> str:

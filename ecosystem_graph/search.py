@@ -2,12 +2,13 @@
 
 Every ``rdfs:label``, ``skos:prefLabel``, ``skos:altLabel`` and ``foaf:name`` (``@ru``, ``@en`` or plain) of
 every resource is normalised (:func:`normalise`: NFKD, combining marks dropped, case folded, ё → е,
-punctuation → spaces) and written to a SQLite database with an FTS5 **trigram** index, which answers
-"contains this substring" in time that depends on the hits, not on the size of the graph; queries of one or
-two characters use a table of words instead (word prefixes). Hits are ranked: the whole label, then a label
-that starts with the query, then a word that does, then any substring; within each, whole words before parts
-of words ("sechenov" finds "Sechenov University" before "SechenovTech"), ecosystem things before n-ary fact
-nodes before ontology terms, then shorter labels first.
+punctuation → spaces) and written to a SQLite database (:mod:`ecosystem_graph.search_build`). Hits are ranked:
+the whole label (an index on the normalised label), then a label that starts with the query (the same index),
+then a word that does (a table of words), then any substring (an FTS5 **trigram** index; queries of three
+characters or more); within each tier, whole words before parts of words ("sechenov" finds "Sechenov
+University" before "SechenovTech"), ecosystem things before n-ary fact nodes before ontology terms, then shorter
+labels first. Label ids are assigned in that last order, so each tier reads only its first few candidates in id
+order: a query that matches half a million labels costs about what one matching ten does.
 
 The embedded store gets its index as ``{store_dir}/search/{generation}.sqlite``, written by the loader right
 after reasoning (:func:`build_index`), so it is ready when the generation is published; other backends and
@@ -20,70 +21,34 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sqlite3
 import threading
-import unicodedata
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Settings
-from .kinds import KIND_ORDER, NARY_KINDS, Classifier, Queryable, local_name, select
+from .kinds import Queryable, local_name
+from .search_build import LANGUAGES, fill, normalise
 from .store import GenerationBuilder, GraphStore
-from .vocab import FOAF, RDF, RDFS, SKOS
 
 log = logging.getLogger(__name__)
 
-#: label property -> priority as the display label (lower wins); skos:altLabel is only ever matched.
-LABEL_PROPERTIES = {RDFS + "label": 0, SKOS + "prefLabel": 1, FOAF + "name": 2, SKOS + "altLabel": 3}
-LANGUAGES = ("ru", "en")
 MAX_LIMIT = 50
 _KEEP_FILES = 3  # index files kept in store_dir/search (the current generation's and the ones before)
 
-_LABELS = ("SELECT ?s ?p ?l WHERE { VALUES ?p { " + " ".join(f"<{p}>" for p in LABEL_PROPERTIES) + " } "
-           "?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l)) }")
-_TYPES = f"SELECT ?s ?c WHERE {{ ?s <{RDF}type> ?c . FILTER(isIRI(?s) && isIRI(?c)) }}"
-_NON_WORD = re.compile(r"[\W_]+")
-
-_SCHEMA = """
-CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, rank INTEGER NOT NULL,
-                     weight INTEGER NOT NULL, class TEXT, label_ru TEXT, label_en TEXT, label_any TEXT,
-                     class_ru TEXT, class_en TEXT);
-CREATE TABLE label (id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, text TEXT NOT NULL, lang TEXT NOT NULL,
-                    norm TEXT NOT NULL, alt INTEGER NOT NULL);
-CREATE TABLE word (word TEXT NOT NULL, label INTEGER NOT NULL, PRIMARY KEY (word, label)) WITHOUT ROWID;
-CREATE VIRTUAL TABLE label_fts USING fts5(norm, content='label', content_rowid='id', tokenize='trigram');
-CREATE INDEX entity_kind ON entity (kind, rank);
-"""
-
-_RANKED = """
-WITH hits AS ({candidates}),
-scored AS (
-  SELECT l.entity AS entity, l.text AS text, l.lang AS lang, l.alt AS alt, length(l.norm) AS size,
-         CASE WHEN l.norm = :q THEN 0 WHEN substr(l.norm, 1, length(:q)) = :q THEN 1
-              WHEN instr(' ' || l.norm, ' ' || :q) > 0 THEN 2 ELSE 3 END AS tier,
-         instr(' ' || l.norm || ' ', ' ' || :q || ' ') = 0 AS partial
-  FROM hits JOIN label l ON l.id = hits.id WHERE instr(l.norm, :q) > 0
-),
-best AS (
-  SELECT *, row_number() OVER (PARTITION BY entity ORDER BY tier, partial, lang != :lang, size, alt) AS pick FROM scored
+#: candidate labels per tier, best first (label ids follow entity weight, then label length)
+_TIERS = (
+    "SELECT id FROM label WHERE norm = :q ORDER BY id LIMIT :k",
+    "SELECT id FROM label WHERE norm > :q AND norm < :q || char(1114111) ORDER BY id LIMIT :k",
+    "SELECT DISTINCT w.label FROM word w JOIN label l ON l.id = w.label WHERE w.word >= :first "
+    "AND w.word < :first || char(1114111) AND instr(' ' || l.norm, ' ' || :q) > 0 ORDER BY w.label LIMIT :k",
+    "SELECT rowid FROM label_fts WHERE label_fts MATCH :match ORDER BY rowid LIMIT :k",
 )
-SELECT e.iri, e.kind, e.class, e.label_ru, e.label_en, e.label_any, e.class_ru, e.class_en,
-       best.text, best.lang, best.tier
-FROM best JOIN entity e ON e.id = best.entity
-WHERE pick = 1 ORDER BY best.tier, best.partial, e.weight, best.size, e.rank, best.alt, e.iri LIMIT :limit
-"""
-_TRIGRAMS = "SELECT rowid AS id FROM label_fts WHERE label_fts MATCH :match"
-_WORDS = "SELECT DISTINCT label AS id FROM word WHERE word >= :first AND word < :first || char(1114111)"
-_ENTRY = "SELECT iri, kind, class, label_ru, label_en, label_any, class_ru, class_en FROM entity"
-
-
-def normalise(text: str) -> str:
-    """Accent-, case- and punctuation-insensitive form: ``"Сечёнов, I.M."`` -> ``"сеченов i m"``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", stripped.casefold().replace("ё", "е")).strip()
+_CANDIDATES = "SELECT l.id, l.entity, l.text, l.lang, l.norm, l.alt, e.weight, e.rank, e.iri FROM label l " \
+              "JOIN entity e ON e.id = l.entity WHERE l.id IN ({ids})"
+_COLUMNS = "iri, kind, class, label_ru, label_en, label_any, class_ru, class_en"
+_ENTRY = f"SELECT {_COLUMNS} FROM entity"
 
 
 @dataclass(frozen=True)
@@ -138,18 +103,35 @@ class SearchIndex:
         return cls(db, path=path)
 
     def search(self, text: str, *, lang: str = "ru", limit: int = 10) -> list[Hit]:
-        """The best ``limit`` resources with a label containing ``text`` (normalised), ranked."""
+        """The best ``limit`` resources with a label containing ``text`` (normalised), ranked.
+
+        Each tier yields its best few candidates in label-id order (entity weight, then label length), so a
+        query matching half the graph costs no more than one matching a handful.
+        """
         q = normalise(text)
         limit = max(1, min(limit, MAX_LIMIT))
         if not q:
             return []
-        if len(q) >= 3:
-            sql, params = _RANKED.format(candidates=_TRIGRAMS), {"match": '"' + q + '"'}
-        else:
-            sql, params = _RANKED.format(candidates=_WORDS), {"first": q.split()[0]}
+        params = {"q": q, "first": q.split()[0], "match": '"' + q + '"', "k": 4 * limit}
         with self._lock:
-            rows = self._db.execute(sql, {**params, "q": q, "lang": lang, "limit": limit}).fetchall()
-        return [Hit(_entry(row), row[8], row[9], row[10]) for row in rows]
+            ids = {row[0] for sql in (_TIERS if len(q) >= 3 else _TIERS[:3]) for row in self._db.execute(sql, params)}
+            rows = self._db.execute(_CANDIDATES.format(ids=",".join(map(str, ids)))).fetchall() if ids else []
+        best: dict[int, tuple] = {}
+        for _id, entity, matched, matched_lang, norm, alt, weight, rank, iri in rows:
+            tier = 0 if norm == q else 1 if norm.startswith(q) else 2 if f" {norm}".find(f" {q}") >= 0 else 3
+            partial = f" {q} " not in f" {norm} "
+            pick = (tier, partial, matched_lang != lang, len(norm), alt)
+            if entity not in best or pick < best[entity][0]:
+                best[entity] = (pick, (tier, partial, weight, len(norm), rank, alt, iri), matched, matched_lang)
+        top = sorted(best.items(), key=lambda item: item[1][1])[:limit]
+        entries = self._by_id([entity for entity, _ in top])
+        return [Hit(entries[entity], matched, matched_lang, order[0])
+                for entity, (_pick, order, matched, matched_lang) in top]
+
+    def _by_id(self, ids: list[int]) -> dict[int, Entry]:
+        sql = f"SELECT id, {_COLUMNS} FROM entity WHERE id IN ({','.join(map(str, ids))})"
+        with self._lock:
+            return {row[0]: _entry(row[1:]) for row in self._db.execute(sql)} if ids else {}
 
     def entries(self, iris: list[str]) -> dict[str, Entry]:
         """The known resources among ``iris``."""
@@ -178,60 +160,11 @@ class SearchIndex:
             self._db.close()
 
 
-def _weight(kind: str) -> int:
-    """Within a tier: ecosystem things first, then n-ary facts, then vocabulary terms and the unclassified."""
-    return 2 if kind in ("term", "other") else 1 if kind in (*NARY_KINDS, "quotation") else 0
-
-
-def _best_labels(labels: list[tuple[int, str, str]]) -> dict[str, str]:
-    """Display label per language from (priority, lang, text); skos:altLabel never wins."""
-    out: dict[str, str] = {}
-    for _priority, lang, text in sorted(labels, key=lambda t: (t[0], len(t[2]), t[2])):
-        key = lang if lang in LANGUAGES else ""
-        if _priority < LABEL_PROPERTIES[SKOS + "altLabel"]:
-            out.setdefault(key, text)
-    return out
-
-
-def _fill(db: sqlite3.Connection, target: Queryable, base_iri: str) -> None:
-    """Read labels and classes from ``target`` and write the tables."""
-    labels: dict[str, set[tuple[int, str, str]]] = {}
-    for row in select(target, _LABELS):
-        labels.setdefault(row["s"]["value"], set()).add(
-            (LABEL_PROPERTIES[row["p"]["value"]], row["l"].get("xml:lang", "").lower(), row["l"]["value"]))
-    types: dict[str, set[str]] = {}
-    for row in select(target, _TYPES, include_inferred=False):
-        types.setdefault(row["s"]["value"], set()).add(row["c"]["value"])
-    classifier = Classifier.load(target, base_iri)
-    display = {iri: _best_labels(list(found)) for iri, found in labels.items()}
-    entities, label_rows, words = [], [], []
-    for number, iri in enumerate(sorted(labels.keys() | types.keys()), start=1):
-        classes = types.get(iri, set())
-        kind = classifier.kind(classes)
-        most = classifier.most_specific(classes)
-        own, of_class = display.get(iri, {}), display.get(most or "", {})
-        entities.append((number, iri, kind, KIND_ORDER[kind], _weight(kind), most, own.get("ru"), own.get("en"),
-                         own.get(""), of_class.get("ru"), of_class.get("en")))
-        for priority, lang, text in labels.get(iri, ()):
-            norm = normalise(text)
-            if not norm:
-                continue
-            label_rows.append((len(label_rows) + 1, number, text, lang, norm, int(priority == 3)))
-            words.extend((word, len(label_rows)) for word in set(norm.split()))
-    db.executescript(_SCHEMA)
-    db.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?,?)", entities)
-    db.executemany("INSERT INTO label VALUES (?,?,?,?,?,?)", label_rows)
-    db.executemany("INSERT INTO word VALUES (?,?)", words)
-    db.execute("INSERT INTO label_fts (rowid, norm) SELECT id, norm FROM label")
-    db.commit()
-    log.info("search index: %d resources, %d labels", len(entities), len(label_rows))
-
-
 def build(target: Queryable, base_iri: str, *, path: Path | None = None) -> SearchIndex:
     """Build the index of ``target`` in memory, or at ``path`` (written beside it, then renamed into place)."""
     if path is None:
         db = sqlite3.connect(":memory:", check_same_thread=False)
-        _fill(db, target, base_iri)
+        fill(db, target, base_iri)
         return SearchIndex(db)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
@@ -240,7 +173,7 @@ def build(target: Queryable, base_iri: str, *, path: Path | None = None) -> Sear
     try:
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
-        _fill(db, target, base_iri)
+        fill(db, target, base_iri)
     finally:
         db.close()
     os.replace(tmp, path)
