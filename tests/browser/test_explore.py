@@ -43,6 +43,11 @@ def open_page_of(driver: WebDriver, slug: str, label: str) -> None:
     WebDriverWait(driver, WAIT).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), label))
 
 
+def graph_ready(driver: WebDriver) -> None:
+    WebDriverWait(driver, WAIT).until(
+        lambda d: d.execute_script("return document.getElementById('eg-graph')?.dataset.ready === 'true'"))
+
+
 def test_search_in_russian_then_open_the_entity(browser: WebDriver, project_server: str, artifacts: Path) -> None:
     browser.get(project_server + "timeline?lang=ru")
     type_query(browser, "Сечен")
@@ -54,6 +59,10 @@ def test_search_in_russian_then_open_the_entity(browser: WebDriver, project_serv
     item.click()
     open_page_of(browser, "organization/sechenov-university", "Сеченовский университет")
     browser.save_screenshot(str(artifacts / "search-ru-entity-page.png"))
+    browser.find_element(By.CSS_SELECTOR, "a.eg-graph-link").click()  # the entity page links to its graph
+    graph_ready(browser)
+    assert browser.execute_script(f"return window.egGraph.getElementById('{SECHENOV}').data('label')") == \
+        "Сеченовский университет"
 
 
 def test_search_in_english_with_the_keyboard(browser: WebDriver, project_server: str, artifacts: Path) -> None:
@@ -73,8 +82,7 @@ def test_search_in_english_with_the_keyboard(browser: WebDriver, project_server:
 def test_graph_view_draws_the_neighbourhood_and_expands_a_node(browser: WebDriver, project_server: str,
                                                                artifacts: Path) -> None:
     browser.get(f"{project_server}graph?lang=en&iri={quote(SECHENOV, safe='')}")
-    WebDriverWait(browser, WAIT).until(
-        lambda d: d.execute_script("return document.getElementById('eg-graph').dataset.ready === 'true'"))
+    graph_ready(browser)
     nodes, edges = browser.execute_script("return [window.egGraph.nodes().length, window.egGraph.edges().length]")
     assert nodes > 1 and edges >= 1
     kinds = set(browser.execute_script("return window.egGraph.nodes().map(n => n.data('kind'))"))
@@ -98,8 +106,7 @@ def test_graph_view_draws_the_neighbourhood_and_expands_a_node(browser: WebDrive
 
 def test_graph_overview(browser: WebDriver, project_server: str, artifacts: Path) -> None:
     browser.get(project_server + "graph?lang=ru")
-    WebDriverWait(browser, WAIT).until(
-        lambda d: d.execute_script("return document.getElementById('eg-graph').dataset.ready === 'true'"))
+    graph_ready(browser)
     assert browser.execute_script("return window.egGraph.nodes().length") > 10
     assert browser.execute_script("return window.egGraph.edges().length") > 10
     browser.save_screenshot(str(artifacts / "graph-overview.png"))
