@@ -71,6 +71,14 @@ def check_service(text: str, *, allow_service: bool) -> None:
         raise QueryError("federated queries (SERVICE) are disabled on this endpoint")
 
 
+def check_load(text: str) -> None:
+    """:raises QueryError: the update uses ``LOAD``, which would make the server fetch a URL for the client
+    (server-side request forgery); data comes in through the Graph Store Protocol or ``ecosystem-graph load``."""
+    if any(token.text == "LOAD" for token in keywords(text)):
+        raise QueryError("LOAD is disabled on this endpoint: send the data itself with the Graph Store Protocol "
+                         "(PUT or POST /rdf-graph-store)")
+
+
 def check_iri(iri: str, *, parameter: str) -> str:
     """:raises QueryError: ``iri`` is not an absolute IRI (so it can never break out of ``<...>``)."""
     if not _ABSOLUTE_IRI.match(iri):

@@ -40,6 +40,7 @@ GRAPH_BODY_TYPES: tuple[str, ...] = ("text/turtle", "application/n-triples", "ap
 
 _JSON = "application/sparql-results+json"
 _POSITION = re.compile(r"error at (\d+):")
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
 def updates_graph_iri(base_iri: str) -> str:
@@ -64,14 +65,27 @@ def body_media_type(content_type: str | None) -> str:
     return media_type
 
 
+def check_body(data: bytes, media_type: str) -> None:
+    """Refuse what a parser should never see from a client: RDF/XML with a document type declaration. Its
+    entities could name local files or URLs (XXE) or expand without bound ("billion laughs"), and pyoxigraph
+    expands internal ones; RDF/XML needs no DTD, so refusing them all costs nothing.
+
+    :raises SourceError: RDF/XML with ``<!DOCTYPE``.
+    """
+    if media_type == "application/rdf+xml" and _DOCTYPE.search(data):
+        raise SourceError("<request body>", "RDF/XML with a DOCTYPE (DTD or entity declarations) is not accepted; "
+                          "write the IRIs out in full, or send Turtle")
+
+
 def update(store: GraphStore, settings: Settings, sparql: str, *, base_iri: str | None = None,
            using_graphs: list[str] | None = None, using_named_graphs: list[str] | None = None) -> None:
     """Run a SPARQL Update as one atomic, validated write.
 
-    :raises QueryError: malformed update, a refused SERVICE call, or a dataset conflict.
+    :raises QueryError: malformed update, a refused SERVICE call or LOAD, or a dataset conflict.
     :raises ValidationFailed: the result breaks the SHACL contract (nothing is written).
     """
     protocol.check_service(sparql, allow_service=settings.allow_service)
+    protocol.check_load(sparql)
     text = protocol.with_using_dataset(sparql, using_graphs or [], using_named_graphs or [])
     if base_iri is not None:
         text = f"BASE <{protocol.check_iri(base_iri, parameter='base')}>\n{text}"
@@ -96,6 +110,7 @@ def replace_graph(store: GraphStore, settings: Settings, graph: str | None, data
     :raises SourceError: the body does not parse. :raises ValidationFailed: it breaks the contract.
     """
     target = _target(settings, graph)
+    check_body(data, media_type)
 
     def change(generation: GenerationBuilder) -> bool:
         created = not _exists(generation, target)
@@ -112,6 +127,8 @@ def add_to_graph(store: GraphStore, settings: Settings, graph: str | None, bodie
     :raises SourceError: a body does not parse. :raises ValidationFailed: the result breaks the contract.
     """
     target = _target(settings, graph)
+    for data, media_type in bodies:
+        check_body(data, media_type)
 
     def change(generation: GenerationBuilder) -> bool:
         created = not _exists(generation, target)
