@@ -3,8 +3,9 @@
     python benchmarks/search_index.py [--entities 250000]
 
 Each synthetic resource has a type, a Russian and an English label and one link (4 triples), so 250,000
-resources make a million triples. Prints the index build time and size, and the latency of the same queries
-through the index and through the named query ``sparql/search-labels.rq`` (LCASE/CONTAINS over every label).
+resources make a million triples. Prints the index build time and size, the latency of the same queries
+through the index and through the named query ``sparql/search-labels.rq`` (LCASE/CONTAINS over every label),
+and how long the graph view and the timeline take on that graph.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ecosystem_graph import search
+from ecosystem_graph import graphview, search, timeline
 from ecosystem_graph.config import Settings
 from ecosystem_graph.queries import QueryCatalogue
 from ecosystem_graph.store import open_store
@@ -83,6 +84,12 @@ def main() -> None:
             p50, s50 = statistics.median(fast), statistics.median(sparql)
             p95 = sorted(fast)[int(0.95 * (len(fast) - 1))]
             print(f"{text:<14}{hits:>6}{p50:>14.2f}{p95:>8.2f}{s50:>15.0f}{s50 / p50:>7.0f}x")
+        for name, call in (
+            ("graph neighbourhood", lambda: graphview.neighbourhood(store, index, f"{BASE}id/thing/t42", depth=2)),
+            ("graph overview (400 nodes)", lambda: graphview.overview(store, index)),
+            ("timeline", lambda: timeline.timeline(store, index)),
+        ):
+            print(f"{name:<28}{statistics.median(timed(call, 3)):>8.0f} ms")
         index.close()
 
 

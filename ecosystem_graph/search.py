@@ -200,10 +200,14 @@ def _file(settings: Settings, generation: str | None) -> Path | None:
 
 
 def _remember(store: GraphStore, generation: str | None, index: SearchIndex) -> SearchIndex:
+    """Keep the index of ``generation`` and of the one before (the loader indexes a generation before it is
+    published, and readers may still be on the old one); older ones are dropped, not closed: a request may
+    still be reading one, and its connection closes when the last reference goes."""
     known = _indexes.setdefault(store, {})
-    for old in [g for g in known if g != generation]:
-        known.pop(old).close()
+    known.pop(generation, None)
     known[generation] = index
+    for old in list(known)[:-2]:
+        del known[old]
     return index
 
 
