@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing as mp
+import os
+import pickle
+import struct
 import threading
 import time
 from collections import deque
@@ -168,22 +171,15 @@ class QueryWorkers:
         return _unpack(status, payload)
 
     async def arun(self, generation_path: str, request: QueryRequest, timeout: float) -> QueryOutput:
-        """As :meth:`run`, awaiting the worker's pipe on the running event loop (no thread per query)."""
+        """As :meth:`run`, reading the worker's pipe on the running event loop (no thread per query)."""
         worker: _Worker | None = await self._aacquire(timeout)
-        loop = asyncio.get_running_loop()
         try:
             worker.conn.send((generation_path, request))
-            readable: asyncio.Future[None] = loop.create_future()
-            fd = worker.conn.fileno()
-            loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
             try:
-                await asyncio.wait_for(readable, timeout)
+                status, payload = await asyncio.wait_for(_receive(worker.conn), timeout)
             except TimeoutError:
-                loop.remove_reader(fd)
                 worker = self._discard(worker, f"query stopped after {timeout:g} s: {request.sparql[:200]}")
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
-            loop.remove_reader(fd)
-            status, payload = worker.conn.recv()
         except (EOFError, OSError) as error:
             worker = self._discard(worker, f"query process died: {error}") if worker else None
             raise StoreUnavailable(f"the query process died: {error}") from None
@@ -207,6 +203,48 @@ class QueryWorkers:
             worker.conn.close()
             worker.process.kill()
             worker.process.join(5)
+
+
+async def _receive(conn: Connection) -> object:
+    """One message from a multiprocessing pipe, read without blocking the event loop.
+
+    ``Connection.recv`` would block (or, on a descriptor the loop made non-blocking, fail with EAGAIN once a
+    result outgrows the pipe buffer), so the frame is read here: a 4-byte big-endian length (``-1`` then an
+    8-byte length for frames over 2 GiB), then the pickle, as ``Connection.send`` writes it.
+    """
+    fd = conn.fileno()
+    os.set_blocking(fd, False)
+    try:
+        (size,) = struct.unpack("!i", await _read_exactly(fd, 4))
+        if size == -1:
+            (size,) = struct.unpack("!Q", await _read_exactly(fd, 8))
+        return pickle.loads(await _read_exactly(fd, size))
+    finally:
+        os.set_blocking(fd, True)  # blocking readers (QueryWorkers.run) share the pipe
+
+
+async def _read_exactly(fd: int, size: int) -> bytes:
+    loop = asyncio.get_running_loop()
+    buffer = bytearray()
+    while len(buffer) < size:
+        try:
+            chunk = os.read(fd, min(size - len(buffer), 1 << 20))
+        except BlockingIOError:
+            await _readable(loop, fd)
+            continue
+        if not chunk:
+            raise EOFError("the query process closed its pipe")
+        buffer += chunk
+    return bytes(buffer)
+
+
+async def _readable(loop: asyncio.AbstractEventLoop, fd: int) -> None:
+    ready: asyncio.Future[None] = loop.create_future()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+    try:
+        await ready
+    finally:
+        loop.remove_reader(fd)
 
 
 def _hand_over(future: asyncio.Future[_Worker], worker: _Worker, pool: QueryWorkers) -> None:

@@ -71,9 +71,7 @@ async def run_query(request: Request, store: GraphStore, settings: Settings, spa
         default_graphs=default_graphs, named_graphs=named_graphs, include_inferred=include_inferred,
         substitutions=substitutions or {}, base_iri=settings.base_iri, timeout=settings.query_timeout,
     )
-    # In a thread, not store.aquery: under uvloop that path leaves the worker pipe non-blocking and results
-    # over a pipe buffer (64 KiB) fail with EAGAIN (test_results_larger_than_a_pipe_buffer).
-    return result_response(await run_in_threadpool(store.query, query))
+    return result_response(await store.aquery(query))
 
 
 @router.get("/sparql", summary="SPARQL query by GET; without a query, the service description",

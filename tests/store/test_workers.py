@@ -68,3 +68,22 @@ def test_async_callers_get_the_same_guarantees(store: GraphStore) -> None:
 def test_errors_cross_the_process_boundary_with_their_type(store: GraphStore) -> None:
     with pytest.raises(QueryError, match="1:"):
         store.query(QueryRequest("SELECT * WHERE { ?s ?p }"))
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_async_results_larger_than_a_pipe_buffer_arrive_whole(store: GraphStore, loop: str) -> None:
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 20000"
+
+    async def both() -> tuple[int, int]:
+        big = await store.aquery(QueryRequest(query, accept=["text/csv"]))
+        rows = (await store.aquery(QueryRequest(query, accept=["application/sparql-results+json"]))).rows()
+        return len(big.body), len(rows)
+
+    if loop == "uvloop":  # what uvicorn[standard] runs the server on
+        uvloop = pytest.importorskip("uvloop")
+        size, rows = uvloop.run(both())
+    else:
+        size, rows = asyncio.run(both())
+    assert size > 1 << 20
+    assert rows == 20000
+    assert len(store.query(QueryRequest(query, accept=["text/csv"])).body) == size  # blocking path still works
