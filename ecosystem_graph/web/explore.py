@@ -110,8 +110,10 @@ def band(items: list[Item]) -> dict[str, Any]:
             for n, i in enumerate(j for j in items if j.precision == "year")]
     top = 40 + 26 * len(bars)
     points, lanes = [], []  # lanes: where the last label of each row ends, to stack labels without overlap
+    same_day: dict[str, int] = {}
     for i in (j for j in items if j.precision == "day"):
-        px = x(i.start)
+        same_day[i.start] = same_day.get(i.start, -1) + 1
+        px = x(i.start) + 13 * same_day[i.start]  # a second item of the same day sits just beside the first
         lane = next((n for n, end in enumerate(lanes) if end < px), len(lanes))
         lanes[lane:lane + 1] = [px + 12 + 6.6 * min(len(i.label), LABEL_CHARS)]
         text = i.label if len(i.label) <= LABEL_CHARS else i.label[:LABEL_CHARS - 1] + "…"

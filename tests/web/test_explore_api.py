@@ -5,6 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from ecosystem_graph.timeline import Item
+from ecosystem_graph.web.explore import MIN_GAP, band
+
 ID = "https://w3id.org/ecosystem-graph/id/"
 SECHENOV = ID + "organization/sechenov-university"
 ROUND_TABLE = ID + "event/sechenov-zelenograd-round-table-2017-02-08"
@@ -117,3 +120,19 @@ def test_search_page_lists_results_and_assets_are_served(client: httpx.Client) -
     script = client.get("/ui/vendor/cytoscape/cytoscape.min.js")
     assert script.status_code == 200 and "cytoscape" in script.text[:2000].lower()
     assert client.get("/ui/explore/graph.js").status_code == 200
+
+
+def test_timeline_band_keeps_order_and_spreads_close_dates() -> None:
+    def item(iri: str, start: str, end: str | None = None, precision: str = "day") -> Item:
+        return Item(iri=iri, kind="event", label=iri, start=start, end=end or start, precision=precision)
+
+    items = [item("period", "2017-01-01", "2020-12-31", "year"), item("a", "2017-02-08"), item("b", "2017-02-08"),
+             item("c", "2017-02-21"), item("d", "2019-06-01")]
+    drawn = band(items)
+    x = {p["item"].iri: p["x"] for p in drawn["points"]}
+    assert x["a"] < x["b"] < x["c"] < x["d"]  # same day side by side, then in date order
+    assert x["c"] - x["a"] >= MIN_GAP  # thirteen days apart, still readable
+    (bar,) = drawn["bars"]
+    assert bar["x"] <= x["a"] and bar["x"] + bar["width"] >= x["d"]
+    assert [t["year"] for t in drawn["ticks"]] == [2017, 2018, 2019, 2020]
+    assert band([])["points"] == []
