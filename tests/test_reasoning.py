@@ -136,6 +136,22 @@ def test_inferred_graph_holds_only_unasserted_triples_and_counts_are_exact() -> 
                          f"FILTER(?g != <{INFERRED}>) }}")
 
 
+def test_conclusions_about_blank_nodes_stay_on_the_same_node(tmp_path) -> None:
+    """The fixpoint runs in a scratch copy; what it concludes about blank nodes must still reach the very node."""
+    store = open_store(Settings(project_dir=tmp_path, store_path=tmp_path / "store", base_iri=BASE, query_workers=0))
+    with store.new_generation() as generation:
+        generation.load((PREFIXES + "ex:A rdfs:subClassOf ex:B . ex:p rdfs:subPropertyOf ex:q . "
+                         "ex:t a owl:TransitiveProperty . "
+                         '[] a ex:A ; ex:name "first" ; ex:p [ ex:name "second" ; ex:t [ ex:t ex:end ] ] .').encode(),
+                        "text/turtle", graph=f"{BASE}graph/g0")
+        counts = reasoning.materialise(generation, BASE)
+        generation.commit()
+    assert store.ask(f'ASK {{ ?b <{BASE}name> "first" ; a <{BASE}B> ; <{BASE}q> ?c . '
+                     f'?c <{BASE}name> "second" ; <{BASE}t> <{BASE}end> FILTER(isBlank(?b) && isBlank(?c)) }}')
+    assert sum(counts.values()) == store.graph_sizes()[INFERRED] == 3
+    assert store.select(f"SELECT ?s WHERE {{ GRAPH <{INFERRED}> {{ ?s a ?c }} }}")[0]["s"]["type"] == "bnode"
+
+
 def test_rematerialising_a_copied_generation_drops_stale_inferences() -> None:
     store, _ = materialised("ex:A rdfs:subClassOf ex:B . ex:x a ex:A . ex:y a ex:A .")
     with store.new_generation(copy_current=True) as generation:

@@ -78,12 +78,13 @@ def schema() -> list[str]:
     return lines
 
 
-def instances(size: int, seed: int = 7) -> list[list[str]]:
-    """About ``size`` instance triples as N-Triples lines, split into three graphs."""
+def instances(size: int, seed: int = 7, *, blank_nodes: bool = True) -> list[list[str]]:
+    """About ``size`` instance triples as N-Triples lines, split into three graphs (every 50th node a blank node,
+    unless ``blank_nodes`` is false)."""
     rng = random.Random(seed)
     n = max(size * 10 // 46, 20)
     node = [f"<{ID}n{i}>" for i in range(n)]
-    for i in range(0, n, 50):  # some n-ary nodes are blank nodes
+    for i in range(0, n if blank_nodes else 0, 50):  # some n-ary nodes are blank nodes
         node[i] = f"_:node{i}"
     graphs: list[list[str]] = [[], [], []]
 
@@ -123,9 +124,9 @@ def instances(size: int, seed: int = 7) -> list[list[str]]:
     return graphs
 
 
-def dataset(size: int, seed: int = 7) -> bytes:
+def dataset(size: int, seed: int = 7, *, blank_nodes: bool = True) -> bytes:
     """Schema and instances as N-Quads: the schema in one graph, the instances in three others."""
     out = [f"{line[:-2]} <{GRAPHS}ontology> ." for line in schema()]
-    for g, lines in enumerate(instances(size, seed)):
+    for g, lines in enumerate(instances(size, seed, blank_nodes=blank_nodes)):
         out += [f"{line[:-2]} <{GRAPHS}data-{g}> ." for line in lines]
     return ("\n".join(out) + "\n").encode()
