@@ -109,7 +109,7 @@ def neighbourhood(store: GraphStore, index: SearchIndex, iri: str, *, depth: int
     """The resource, what it links to and what links to it, ``depth`` steps out (n-ary facts for free).
 
     :raises QueryError: ``iri`` is not an IRI.
-    :raises NotFound: nothing is known about ``iri``.
+    :raises NotFound: nothing is known about ``iri`` (a resource without links is drawn alone).
     """
     check_iri(iri)
     depth = max(1, min(depth, MAX_DEPTH))
@@ -120,8 +120,8 @@ def neighbourhood(store: GraphStore, index: SearchIndex, iri: str, *, depth: int
     frontier, expanded = [iri], set()
     for _level in range(depth):
         triples = incident_triples(store, frontier)
-        if not triples and frontier == [iri]:
-            raise NotFound(f"nothing is known about {iri}")
+        if not triples and frontier == [iri] and drawing.nodes[iri] is None:
+            raise NotFound(f"nothing is known about {iri}")  # no links, no label, no class
         expanded.update(frontier)
         new = drawing.add_nodes({t for s, _p, o in triples for t in (s, o)})
         drawing.add_edges(triples)

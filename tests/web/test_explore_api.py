@@ -5,6 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from ecosystem_graph import graphview, search
+from ecosystem_graph.config import Settings
+from ecosystem_graph.errors import NotFound
+from ecosystem_graph.store import GraphStore
 from ecosystem_graph.timeline import Item
 from ecosystem_graph.web.explore import MIN_GAP, band
 
@@ -136,3 +140,15 @@ def test_timeline_band_keeps_order_and_spreads_close_dates() -> None:
     assert bar["x"] <= x["a"] and bar["x"] + bar["width"] >= x["d"]
     assert [t["year"] for t in drawn["ticks"]] == [2017, 2018, 2019, 2020]
     assert band([])["points"] == []
+
+
+
+def test_a_resource_without_links_is_drawn_alone(mini_store: GraphStore, mini_settings: Settings) -> None:
+    index = search.index_for(mini_store, mini_settings)
+    alone = ID + "organization/zelenograd-development-corporation"  # a type and labels, nothing else
+    graph = graphview.neighbourhood(mini_store, index, alone, lang="en")
+    assert graph["nodes"] == [{"id": alone, "label": "Zelenograd Development Corporation", "kind": "organisation",
+                               "class": "Organisation"}]
+    assert graph["edges"] == []
+    with pytest.raises(NotFound):
+        graphview.neighbourhood(mini_store, index, ID + "organization/nobody")
