@@ -26,12 +26,16 @@ from .base import QueryOutput, QueryRequest
 
 log = logging.getLogger(__name__)
 
+#: seconds a new query process may take to start before it is given up
+STARTUP_TIMEOUT = 120.0
+
 
 def _worker_main(conn: Connection, inferred_graph: str, max_bytes: int) -> None:
     import pyoxigraph as ox
 
     from .engine import execute
 
+    conn.send(("ready", None))  # imports done: from now on the process answers in query time
     store = None
     opened: str | None = None
     while True:
@@ -80,8 +84,10 @@ class QueryWorkers:
         self._async_waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]] = deque()
         self._closed = False
         self._all: list[_Worker] = []
-        for _ in range(size):
-            self._idle.append(self._spawn())
+        started = [self._spawn() for _ in range(size)]
+        for worker in started:  # they start in parallel; the first query's timeout starts after them
+            self._await_ready(worker)
+        self._idle.extend(started)
 
     # --- processes ------------------------------------------------------------------------------
     def _spawn(self) -> _Worker:
@@ -103,6 +109,23 @@ class QueryWorkers:
         with self._lock:
             self._all.remove(worker)
             return self._spawn()
+
+    def _await_ready(self, worker: _Worker) -> None:
+        """Wait until a new process has started (interpreter, imports): never part of a query's time."""
+        try:
+            if worker.conn.poll(STARTUP_TIMEOUT):
+                worker.conn.recv()
+                return
+        except (EOFError, OSError):
+            pass
+        if not self._closed:
+            log.warning("query process %s did not start; it is replaced at its first query", worker.process.pid)
+        worker.process.kill()  # so that its first query fails at once (StoreUnavailable) and replaces it
+
+    def _release_when_ready(self, worker: _Worker) -> None:
+        self._await_ready(worker)
+        if not self._closed:
+            self._release(worker)
 
     # --- lending workers out ------------------------------------------------------------------------
     def _acquire(self, timeout: float) -> _Worker:
@@ -189,9 +212,12 @@ class QueryWorkers:
         return _unpack(status, payload)
 
     def _discard(self, worker: _Worker, reason: str) -> None:
-        """Kill ``worker``, put a fresh one in the pool; returns None so callers forget the old one."""
+        """Kill ``worker`` and start a fresh one, which joins the pool once it has started (if it were lent out
+        at once, its start-up would count against the next query's timeout: with a short timeout on a busy
+        machine, every query would kill a process still starting). Returns None so callers forget the old one."""
         log.warning("%s", reason)
-        self._release(self._replace(worker))
+        threading.Thread(target=self._release_when_ready, args=(self._replace(worker),), daemon=True,
+                         name="ecosystem-graph-query-start").start()
         return None
 
     def close(self) -> None:

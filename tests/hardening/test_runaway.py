@@ -19,6 +19,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ecosystem_graph.config import Settings
+from ecosystem_graph.errors import QueryTimeout
+from ecosystem_graph.store import GraphStore, QueryRequest
+
 from ..support.endpoint import MINI, Service, serve_project
 
 EX = "https://example.org/runaway/"
@@ -161,3 +165,26 @@ def test_a_huge_result_is_cut_at_the_size_limit_or_the_timeout(runaway_service: 
         assert answer.status_code in (413, 503), answer.status_code
         assert len(answer.content) < 10_000
         assert query(client, runaway_service.url, cheap_query(3)).status_code == 200
+
+
+def test_a_timeout_shorter_than_a_process_start_never_starves_the_pool(mini_settings: Settings,
+                                                                       mini_store: GraphStore) -> None:
+    """A new query process needs a moment to start (interpreter, imports). That moment must not count against
+    the timeout of the query it is given: else, with a short timeout on a busy machine, every query would
+    time out on a process still starting, whose replacement starts again -- and the pool never answers."""
+    assert mini_settings.query_workers == 1
+    ask = "ASK {{ ?s ?p {} }}"
+    json = ["application/sparql-results+json"]
+    mini_store.query(QueryRequest(ask.format(0), accept=json))  # the pool is up
+    with pytest.raises(QueryTimeout):  # a runaway: its process is killed and a new one starts
+        mini_store.query(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+                                      "?m ?n ?o . ?p ?q ?r }", accept=json, timeout=0.5))
+    outcomes = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and "answered" not in outcomes:
+        try:
+            mini_store.query(QueryRequest(ask.format(len(outcomes) + 1), accept=json, timeout=0.1))
+            outcomes.append("answered")
+        except QueryTimeout:
+            outcomes.append("timed out")
+    assert "answered" in outcomes, f"{len(outcomes)} cheap queries, none answered: the pool starves"
