@@ -1,0 +1,46 @@
+"""Fixtures for the store tests: real SPARQL servers (session-wide) and settings that point at them."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from ecosystem_graph.config import Settings
+
+from ..conftest import require, require_tool
+from ..support.sparql_servers import Endpoints, oxigraph_server, virtuoso_server
+
+
+@pytest.fixture(scope="session")
+def oxigraph_endpoints(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoints]:
+    """``oxigraph serve`` on a free loopback port (it stops a query itself after 5 s)."""
+    require_tool("oxigraph")
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph") / "data", timeout_s=5) as endpoints:
+        yield endpoints
+
+
+@pytest.fixture(scope="session")
+def virtuoso_endpoints(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoints]:
+    """Virtuoso 7 started by ``scripts/virtuoso.sh`` on free loopback ports."""
+    require(shutil.which("virtuoso-t") is not None and shutil.which("isql-vt") is not None,
+            "virtuoso-t is not installed (apt-get install virtuoso-opensource)")
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as endpoints:
+        yield endpoints
+
+
+def remote_settings(settings: Settings, endpoints: Endpoints) -> Settings:
+    """``settings`` pointed at ``endpoints``, after dropping what earlier tests left below its base IRI."""
+    endpoints.wipe(settings.base_iri)
+    return settings.model_copy(update=endpoints.settings())
+
+
+@pytest.fixture
+def oxigraph_settings(mini_settings: Settings, oxigraph_endpoints: Endpoints) -> Settings:
+    return remote_settings(mini_settings, oxigraph_endpoints)
+
+
+@pytest.fixture
+def virtuoso_settings(mini_settings: Settings, virtuoso_endpoints: Endpoints) -> Settings:
+    return remote_settings(mini_settings, virtuoso_endpoints)
