@@ -94,6 +94,7 @@ def main_options(
     State.verbose = verbose
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s",
                         handlers=[RichHandler(console=console, show_path=False)], force=True)
+    logging.getLogger("httpx").setLevel(logging.DEBUG if verbose else logging.WARNING)  # one line per request
 
 
 def _open(settings: Settings, *, in_process: bool = True) -> GraphStore:

@@ -35,7 +35,9 @@ log = logging.getLogger(__name__)
 _DUMP_BATCH = 20_000
 
 
-class _Builder(GenerationBuilder):
+class LocalBuilder(GenerationBuilder):
+    """A generation under construction in a local pyoxigraph store (the remote backend builds in one too)."""
+
     def __init__(self, store: ox.Store, inferred_graph: str, on_commit, on_abort):
         self.store = store
         self._inferred_graph = inferred_graph
@@ -120,12 +122,12 @@ class MemoryStore(_ReadSide, GraphStore):
             if copy_current:
                 fresh.extend(self._store)
 
-            def commit(builder: _Builder) -> None:
+            def commit(builder: LocalBuilder) -> None:
                 self._store = builder.store
                 self._built_at = time.time()
                 self._generation_id = builder.generation_id
 
-            builder = _Builder(fresh, self._inferred_graph, commit, lambda _b: None)
+            builder = LocalBuilder(fresh, self._inferred_graph, commit, lambda _b: None)
             self._generations_made += 1
             builder.generation_id = f"memory-{id(self):x}-{self._generations_made}"
             yield builder
@@ -205,7 +207,7 @@ class EmbeddedStore(_ReadSide, GraphStore):
             if copy_current:
                 ox.Store.read_only(self.current_path()).backup(str(path))  # RocksDB checkpoint: hard links
             store = ox.Store(str(path))
-            builder = _Builder(store, self._inferred_graph, lambda b: self._publish(b, name),
+            builder = LocalBuilder(store, self._inferred_graph, lambda b: self._publish(b, name),
                                lambda b: self._discard(b, path))
             builder.generation_id = name
             try:
@@ -217,7 +219,7 @@ class EmbeddedStore(_ReadSide, GraphStore):
             if not builder.done:
                 builder.abort()
 
-    def _publish(self, builder: _Builder, name: str) -> None:
+    def _publish(self, builder: LocalBuilder, name: str) -> None:
         builder.store.flush()
         builder.store = None  # type: ignore[assignment]  # close RocksDB before readers open it
         tmp = self.store_dir / "CURRENT.tmp"
@@ -234,7 +236,7 @@ class EmbeddedStore(_ReadSide, GraphStore):
         log.info("published generation %s", name)
         self._collect_garbage(keep=name)
 
-    def _discard(self, builder: _Builder, path: Path) -> None:
+    def _discard(self, builder: LocalBuilder, path: Path) -> None:
         builder.store = None  # type: ignore[assignment]
         shutil.rmtree(path, ignore_errors=True)
         log.info("discarded unfinished generation %s", path.name)

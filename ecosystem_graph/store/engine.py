@@ -8,19 +8,15 @@ import re
 import pyoxigraph as ox
 
 from ..errors import NotAcceptable, QueryError, ResultTooLarge, SourceError
-from . import formats
+from . import formats, sparql_text
 from .base import QueryOutput, QueryRequest, Term
 
 # A dataset clause (FROM / FROM NAMED) outside strings and comments: then the query names its own dataset.
-_STRINGS_AND_COMMENTS = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*'
-)
 _DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[A-Za-z_][\w.-]*:|:)", re.IGNORECASE)
-_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 
 
 def has_dataset_clause(sparql: str) -> bool:
-    return bool(_DATASET_CLAUSE.search(_mask(sparql)))
+    return bool(_DATASET_CLAUSE.search(sparql_text.mask(sparql)))
 
 
 def to_term(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -37,39 +33,6 @@ def to_term(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(term["value"], datatype=ox.NamedNode(term["datatype"]))
         return ox.Literal(term["value"])
     raise QueryError(f"unknown term type {kind!r}")
-
-
-def with_values(sparql: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
-    """``sparql`` with a ``VALUES`` block binding each variable, opening the top-level WHERE group.
-
-    There the binding joins the pattern before any grouping, as a substitution would; a trailing
-    ``VALUES`` would be joined after aggregation and change the answers of aggregate queries.
-
-    :raises QueryError: when no WHERE group can be found.
-    """
-    variables = " ".join(str(v) for v in substitutions)
-    values = " ".join(str(t) for t in substitutions.values())
-    block = f" VALUES ({variables}) {{ ({values}) }} "
-    masked = _mask(sparql)
-    where = _WHERE_GROUP.search(masked)
-    brace = where.end() - 1 if where else masked.find("{")
-    if brace < 0:
-        raise QueryError("cannot bind parameters: the query has no WHERE group")
-    return sparql[: brace + 1] + block + sparql[brace + 1 :]
-
-
-_WHERE_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
-
-def _mask(sparql: str) -> str:
-    """The query with strings, comments and IRIs blanked out (same length), so keywords can be searched."""
-    def blank(match: re.Match[str]) -> str:
-        return " " * len(match.group(0))
-
-    def empty_iri(match: re.Match[str]) -> str:
-        return "<" + " " * (len(match.group(0)) - 2) + ">"
-
-    return _STRINGS_AND_COMMENTS.sub(blank, _IRI.sub(empty_iri, sparql))
 
 
 def dataset_options(store: ox.Store, request: QueryRequest, inferred_graph: str) -> dict:
@@ -127,7 +90,8 @@ def execute(store: ox.Store, request: QueryRequest, *, inferred_graph: str, max_
                 raise QueryError(f"query evaluation failed: {error}") from None
             # pyoxigraph substitutes only projected variables; bind the others with a VALUES block built
             # from terms (their N-Triples form is fully escaped), never from caller text.
-            result = store.query(with_values(request.sparql, substitutions), base_iri=request.base_iri, **options)
+            result = store.query(sparql_text.bind(request.sparql, request.substitutions), base_iri=request.base_iri,
+                                 **options)
     except SyntaxError as error:
         raise QueryError(str(error)) from None
     if isinstance(result, ox.QueryTriples):

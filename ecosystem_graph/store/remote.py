@@ -28,7 +28,7 @@ from ..errors import ConfigError, NotAcceptable, ResultTooLarge, StoreUnavailabl
 from ..vocab import inferred_graph_iri
 from . import formats, remote_generation, sparql_text
 from .base import GenerationBuilder, GraphStore, Kind, QueryOutput, QueryRequest
-from .embedded import _Builder as LocalBuilder
+from .embedded import LocalBuilder
 from .engine import has_dataset_clause
 from .remote_generation import Live, Names
 from .remote_http import Dataset, SparqlHttp
