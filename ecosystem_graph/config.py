@@ -35,6 +35,9 @@ class Settings(BaseSettings):
 
     reasoning: bool = True
     validate_shapes: bool = True
+    shacl_engine: Literal["sparql", "pyshacl"] = Field(
+        default="sparql", description="SHACL gate: shapes as SPARQL inside the store (pySHACL for what it cannot "
+        "translate), or pySHACL on everything (the reference, slow at scale)")
 
     host: str = "127.0.0.1"
     port: int = 8000

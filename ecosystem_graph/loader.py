@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import reasoning, search, validation
+from . import reasoning, search, shacl_sparql, validation
 from .config import Settings
 from .errors import ValidationFailed
 from .sources import SourceFile, discover
@@ -59,7 +59,7 @@ def build(store: GraphStore, settings: Settings, *, commit: bool = True, progres
         if settings.validate_shapes:
             started = time.perf_counter()
             progress("validate (SHACL)", 0, 1)
-            check_generation(generation, files, settings.shapes_path)
+            check_generation(generation, files, settings.shapes_path, engine=settings.shacl_engine)
             report.seconds["validate"] = time.perf_counter() - started
 
         if settings.reasoning:
@@ -86,8 +86,10 @@ def build(store: GraphStore, settings: Settings, *, commit: bool = True, progres
     return report
 
 
-def check_generation(generation: GenerationBuilder, files: list[SourceFile], shapes_path: Path) -> None:
-    """Run the SHACL gate on a generation under construction.
+def check_generation(generation: GenerationBuilder, files: list[SourceFile], shapes_path: Path, *,
+                     engine: str = "sparql") -> None:
+    """Run the SHACL gate on a generation under construction: by default as SPARQL inside the store
+    (:mod:`.shacl_sparql`, pySHACL for the shapes it cannot translate), or all with pySHACL (``engine="pyshacl"``).
 
     :raises ValidationFailed: with one readable line per violation, naming node, constraint and file.
     """
@@ -95,11 +97,18 @@ def check_generation(generation: GenerationBuilder, files: list[SourceFile], sha
     ontology_graphs = [f.graph for f in files if f.is_ontology and f.path != shapes_path]
     if not data_graphs:
         return
-    result = validation.check_shapes(
-        generation.export("application/n-triples", graphs=data_graphs),
-        generation.export("application/n-triples", graphs=ontology_graphs),
-        validation.load_shapes(shapes_path),
-    )
+    shapes = validation.load_shapes(shapes_path)
+
+    def with_pyshacl(shapes_graph):
+        return validation.check_shapes(generation.export("application/n-triples", graphs=data_graphs),
+                                       generation.export("application/n-triples", graphs=ontology_graphs),
+                                       shapes_graph)
+
+    if engine == "pyshacl":
+        result = with_pyshacl(shapes)
+    else:
+        select = shacl_sparql.selector(generation, data_graphs + ontology_graphs)
+        result = shacl_sparql.check(shapes, select, fallback=with_pyshacl)
     if result.conforms:
         return
     by_graph = {f.graph: str(f.relative) for f in files}

@@ -82,7 +82,7 @@ class Region(NodeWriter):
         self.fact(b, mc, ("MembershipCount",), f"Число компаний в кластере «{rc}»: {count}",
                   f"Number of companies in the {ec} cluster: {count}", f"В кластер «{rc}» входят {count} компаний.")
         b.add(mc, p.countOf, cluster[0])
-        b.add(mc, p.memberCount, typed(count, "nonNegativeInteger"))
+        b.add(mc, p.memberCount, typed(count, "integer"))
         b.add(mc, p.memberKind, ctx.company_kind)
         b.add(mc, p.asOf, self.date(12))
         yield b
@@ -139,7 +139,7 @@ class Region(NodeWriter):
             unit = self.org(b, f"block-{number}", ("Centre", "StructuralBlock"), f"{block_ru} «{rc}»",
                             f"{block_en}, {ec}", f"В состав парка «{rc}» войдёт {block_ru.lower()}.")
             b.add(unit[0], p.blockOf, park[0])
-            b.add(unit[0], p.blockNumber, typed(number, "positiveInteger"))
+            b.add(unit[0], p.blockNumber, typed(number, "integer"))
             self.status(b, unit, f"block-{number}", "planned")
             for k in range(2):
                 inst_ru, inst_en = INSTITUTES[(2 * number - 2 + k) % len(INSTITUTES)]
@@ -259,6 +259,7 @@ class Region(NodeWriter):
                 "field": uni_fields[0][0], "source": self.news, "status": ctx.statuses["planned"][0],
             })
             ctx.samples = {k: v[1:-1] for k, v in ctx.samples.items()}
+            ctx.samples["q"] = rc  # a label fragment, for search queries
         self.uni, self.rector, self.rector_post, self.cluster, self.territory = uni, rector, rector_post, cluster, \
             territory
 
