@@ -18,7 +18,7 @@ import re
 import rdflib
 
 from . import vocab
-from .errors import NotAcceptable, NotFound
+from .errors import NotAcceptable, NotFound, QueryError
 from .store import GraphStore, QueryRequest
 
 log = logging.getLogger(__name__)
@@ -137,9 +137,9 @@ def exists(store: GraphStore, iri: str, *, timeout: float | None = None) -> bool
     """True when some asserted triple has ``iri`` as subject or object."""
     try:
         ref = iri_ref(iri)
-    except NotFound:
+        return store.ask(_EXISTS.format(r=ref), include_inferred=False, timeout=timeout)
+    except (NotFound, QueryError):  # QueryError: see describe
         return False
-    return store.ask(_EXISTS.format(r=ref), include_inferred=False, timeout=timeout)
 
 
 def describe(store: GraphStore, iri: str, *, timeout: float | None = None) -> rdflib.Graph:
@@ -148,10 +148,15 @@ def describe(store: GraphStore, iri: str, *, timeout: float | None = None) -> rd
     :raises NotFound: no asserted triple mentions ``iri``.
     :raises QueryTimeout: the store took longer than ``timeout``.
     """
-    body = store.query(QueryRequest(
-        describe_query(store.base_iri, iri, fact_classes(store, timeout=timeout)),
-        accept=["application/n-triples"], include_inferred=False, timeout=timeout,
-    )).body
+    request = QueryRequest(describe_query(store.base_iri, iri, fact_classes(store, timeout=timeout)),
+                           accept=["application/n-triples"], include_inferred=False, timeout=timeout)
+    try:
+        body = store.query(request).body
+    except QueryError:
+        # iri_ref keeps the IRI inside <...>, but the engine also checks it against RFC 3987 (no "[" outside a
+        # host, no control characters, "%" and two hex digits...); the rest of the text is ours, so a refusal
+        # means that iri is not an IRI, and nothing can be known about it
+        raise NotFound(f"{iri!r} is not an IRI") from None
     graph = rdflib.Graph()
     graph.parse(data=body, format="nt")
     if (rdflib.URIRef(iri), None, None) not in graph and (None, None, rdflib.URIRef(iri)) not in graph:
