@@ -1,13 +1,12 @@
-"""Materialise entailments into the inferred named graph, set-at-a-time inside the store, to a fixpoint.
+"""Materialise entailments into the inferred named graph, set-at-a-time inside a store, to a fixpoint.
 
-The rules (an OWL 2 RL subset, see :mod:`.reasoning_rules` and ``docs/reasoning.md``) run as SPARQL
-Update over a store generation (an in-memory copy of the asserted graphs of the generation being built),
-pass after pass until a pass derives nothing. Evaluation is
-semi-naive: a rule's first run reads all triples; each later run joins at least one atom against the
-triples derived since it last ran (kept in scratch graphs until every rule has seen them). Every run writes
-what it derives into a fresh scratch graph, keeping only triples found nowhere else, so its count is exact
-and the inferred graph never repeats an asserted triple. The counts are stored as VoID/PROV in
-the small metadata graph ``{base}graph/inferred-stats`` and read back by :func:`statistics`.
+The rules (an OWL 2 RL subset, see :mod:`.reasoning_rules` and ``docs/reasoning.md``) run as SPARQL Update over
+an in-memory copy of the asserted graphs of the generation being built, pass after pass until a pass derives
+nothing. Evaluation is semi-naive: a rule's first run reads all triples; each later run joins at least one atom
+against the triples derived since it last ran (kept in scratch graphs until every rule has seen them). Every
+run writes what it derives into a fresh scratch graph, keeping only triples found nowhere else, so its count is
+exact and the inferred graph never repeats an asserted triple. The counts are stored as VoID/PROV in the small
+metadata graph ``{base}graph/inferred-stats`` and read back by :func:`statistics`.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ log = logging.getLogger(__name__)
 
 _SCRATCH = "urn:x-ecosystem-graph:reasoning:"
 _SCHEMA_GRAPH = _SCRATCH + "schema"
+_ASSERTED_GRAPH = _SCRATCH + "asserted"
 _MAX_PASSES = 256
 _JSON = ["application/sparql-results+json"]
 #: An N-Quads line whose subject or object is a blank node (IRIs hold no spaces; a literal object starts with ").
@@ -56,12 +56,13 @@ def materialise(generation: GenerationBuilder, base_iri: str) -> dict[str, int]:
     asserted = [g for g in graphs if g not in (inferred, stats_graph) and not g.startswith(_SCRATCH)]
     _drop(generation, [g for g in graphs if g not in asserted])
     scratch = MemoryStore(base_iri, inferred)
-    with scratch.new_generation() as work:
-        work.load(generation.export("application/n-quads", graphs=asserted), "application/n-quads")
-        counts, passes = _fixpoint(work, asserted, inferred)
+    with scratch.new_generation() as work:  # one merged graph: each join probes one index, not one per file
+        work.load(generation.export("application/n-triples", graphs=asserted), "application/n-triples",
+                  graph=_ASSERTED_GRAPH)
+        counts, passes = _fixpoint(work, [_ASSERTED_GRAPH], inferred)
         _record(work, base_iri, counts, started, passes)
         result = work.export("application/n-quads", graphs=[inferred, stats_graph])
-        generation.load(_ABOUT_BLANK_NODE.sub(b"", result), "application/n-quads")
+        generation.load(_ABOUT_BLANK_NODE.sub(b"", result) if b"_:" in result else result, "application/n-quads")
         about_blank_nodes = _size(work, inferred) - _size(generation, inferred)
     if about_blank_nodes:
         log.info("%d inferred triples are about blank nodes: deriving them in place", about_blank_nodes)
