@@ -291,6 +291,7 @@ def serve(
 
     from .sources import discover
     from .web import create_app
+    from .web.server_protocol import HttpToolsH2cProtocol
 
     settings = settings_from(project, store, backend, base_iri, host=host, port=port)
     graph_store = open_store(settings)
@@ -300,10 +301,9 @@ def serve(
         with progress_bar() as progress:
             loader.build(graph_store, settings, progress=progress)
     console.print(f"serving on http://{settings.host}:{settings.port}/  (SPARQL: /sparql)")
-    # h11, not httptools: httptools drops the body of a request sent with "Upgrade: h2c", which every JDK
-    # HttpClient (Jena, RDF4J) adds to its POSTs (Kludex/uvicorn#2722); the SPARQL Protocol POSTs bodies.
-    options = {"host": settings.host, "port": settings.port, "access_log": access_log, "http": "h11",
-               "log_level": "debug" if State.verbose else "info"}
+    # httptools, mended to ignore the "Upgrade: h2c" that JDK clients (Jena) send (see server_protocol.py)
+    options = {"host": settings.host, "port": settings.port, "access_log": access_log,
+               "http": HttpToolsH2cProtocol, "log_level": "debug" if State.verbose else "info"}
     if workers == 1:
         uvicorn.run(create_app(settings, store=graph_store), **options)
         return

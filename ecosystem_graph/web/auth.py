@@ -28,7 +28,7 @@ def check_token(settings: Settings, token: str | None) -> None:
         raise ReadOnly("writing needs the API token as 'Authorization: Bearer <token>'")
 
 
-def require_writer(request: Request, settings: SettingsDep) -> None:
+async def require_writer(request: Request, settings: SettingsDep) -> None:
     """FastAPI dependency of every write route."""
     check_token(settings, bearer_token(request))
 

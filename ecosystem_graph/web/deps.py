@@ -10,13 +10,15 @@ from ..config import Settings
 from ..store import GraphStore
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     return request.app.state.store
 
 
+# Dependencies are ``async def``: FastAPI runs a plain ``def`` dependency in a worker thread, which for
+# these attribute reads would cost more than the whole query of a point lookup.
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]

@@ -42,7 +42,7 @@ class Target:
         return self.graph is None and not self.default
 
 
-def target(request: Request) -> Target:
+async def target(request: Request) -> Target:
     """:raises QueryError: both ``graph`` and ``default``, or a malformed graph IRI."""
     path = request.path_params.get("path")
     if path:

@@ -24,8 +24,15 @@ router = APIRouter(tags=["named queries"])
 RESERVED = frozenset({"format", "output", "inference", "include-inferred"})
 
 
-def get_catalogue(settings: SettingsDep) -> QueryCatalogue:
-    return QueryCatalogue(settings.queries_path)
+async def get_catalogue(request: Request, settings: SettingsDep) -> QueryCatalogue:
+    """The catalogue, read again only when a query file is added, removed or edited."""
+    folder = settings.queries_path
+    signature = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.rq"))) if folder.is_dir() else ()
+    cached = getattr(request.app.state, "query_catalogue", None)
+    if cached is None or cached[0] != signature:
+        cached = (signature, QueryCatalogue(folder))
+        request.app.state.query_catalogue = cached
+    return cached[1]
 
 
 CatalogueDep = Annotated[QueryCatalogue, Depends(get_catalogue)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..errors import NotAcceptable
 from ..store.formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
@@ -60,6 +61,7 @@ def _quality(value: str) -> float:
     return min(max(q, 0.0), 1.0)
 
 
+@lru_cache(maxsize=512)  # clients send the same few Accept headers again and again
 def _split_elements(header: str) -> list[tuple[str, dict[str, str], float]]:
     """``(value, params, q)`` per comma-separated element; quoted commas are not split (rare, but legal)."""
     elements: list[tuple[str, dict[str, str], float]] = []

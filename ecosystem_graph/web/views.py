@@ -50,7 +50,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def language(request: Request, lang: Annotated[str | None, Query(description="ru or en; else Accept-Language")]
+async def language(request: Request, lang: Annotated[str | None, Query(description="ru or en; else Accept-Language")]
              = None) -> str:
     """``?lang=`` when it is one we speak, otherwise the best match for ``Accept-Language`` (Russian first)."""
     if lang in LANGUAGES:

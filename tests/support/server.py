@@ -14,6 +14,7 @@ import uvicorn
 from ecosystem_graph.config import Settings
 from ecosystem_graph.store import GraphStore
 from ecosystem_graph.web import create_app
+from ecosystem_graph.web.server_protocol import HttpToolsH2cProtocol
 
 
 def free_port() -> int:
@@ -27,7 +28,7 @@ def running_server(settings: Settings, store: GraphStore | None = None) -> Itera
     """Serve ``create_app(settings, store)`` on 127.0.0.1; yields the base URL (ending in /)."""
     port = free_port()
     config = uvicorn.Config(create_app(settings, store=store), host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="on", http="h11")  # as `serve` does: see the note there on Upgrade: h2c
+                            lifespan="on", http=HttpToolsH2cProtocol)  # as `serve` does
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
