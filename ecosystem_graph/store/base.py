@@ -132,6 +132,9 @@ class GraphStore(ABC):
         """Identifies the published generation (changes with every commit); None if the backend cannot tell."""
         return None
 
+    def warm_up(self) -> None:  # noqa: B027 - optional hook
+        """Start what the first query would otherwise wait for (worker processes, connections)."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (worker processes, connections)."""
 

@@ -284,6 +284,10 @@ class EmbeddedStore(_ReadSide, GraphStore):
             self._cache.put(key, cached)
         return cached
 
+    def warm_up(self) -> None:
+        if self._worker_count:
+            self._pool()
+
     def _pool(self) -> QueryWorkers:
         with self._lock:
             if self._workers is None:

@@ -75,7 +75,11 @@ class QueryWorkers:
     """A fixed-size pool of query processes with hard per-query timeouts."""
 
     def __init__(self, size: int, *, inferred_graph: str, max_bytes: int):
-        self._context = mp.get_context("spawn")  # safe beside uvicorn's threads; fork is not
+        # forkserver: a clean single-threaded server (safe beside uvicorn's threads, unlike fork) forks each
+        # worker with pyoxigraph already imported, so starting or replacing one takes milliseconds; spawn would
+        # re-import the console script's whole module tree in every worker.
+        self._context = mp.get_context("forkserver")
+        self._context.set_forkserver_preload([__name__, "pyoxigraph", "ecosystem_graph.store.engine"])
         self._inferred_graph = inferred_graph
         self._max_bytes = max_bytes
         self._lock = threading.Lock()

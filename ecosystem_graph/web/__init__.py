@@ -5,6 +5,7 @@ Only this package imports FastAPI.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -28,7 +29,10 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # start the query processes now, beside the server's own start, not at the first query
+        warming = asyncio.get_running_loop().run_in_executor(None, graph_store.warm_up)
         yield
+        await warming
         graph_store.close()
 
     app = FastAPI(
