@@ -74,18 +74,28 @@ def cheap_query(i: int) -> str:
     return f"SELECT ?v WHERE {{ {node(i * 13)} <{EX}value> ?v }}"
 
 
-def query_workers() -> set[int]:
-    """Process ids of this process's query workers (multiprocessing 'spawn' children): the service's, and those of
-    any other store still open in this test session, which stay as they are while a test here runs."""
+def children(pid: int) -> set[int]:
     found = set()
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        for pid in (task / "children").read_text().split():
-            try:
-                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-            except FileNotFoundError:
-                continue
-            if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
-                found.add(int(pid))
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found.update(int(child) for child in (task / "children").read_text().split())
+        except FileNotFoundError:
+            continue
+    return found
+
+
+def query_workers() -> set[int]:
+    """Process ids of the query workers: the children of this process's multiprocessing fork server (the
+    service's, and those of any other store still open in this test session, which stay as they are while a
+    test here runs)."""
+    found = set()
+    for pid in children(os.getpid()):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except FileNotFoundError:
+            continue
+        if b"forkserver" in cmdline:
+            found |= children(pid)
     return found
 
 
