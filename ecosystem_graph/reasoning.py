@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 _SCRATCH = "urn:x-ecosystem-graph:reasoning:"
 _SCHEMA_GRAPH = _SCRATCH + "schema"
-_ASSERTED_GRAPH = _SCRATCH + "asserted"
+_ALL_GRAPH = _SCRATCH + "all"
 _MAX_PASSES = 256
 _JSON = ["application/sparql-results+json"]
 #: An N-Quads line whose subject or object is a blank node (IRIs hold no spaces; a literal object starts with ").
@@ -56,34 +56,39 @@ def materialise(generation: GenerationBuilder, base_iri: str) -> dict[str, int]:
     asserted = [g for g in graphs if g not in (inferred, stats_graph) and not g.startswith(_SCRATCH)]
     _drop(generation, [g for g in graphs if g not in asserted])
     scratch = MemoryStore(base_iri, inferred)
-    with scratch.new_generation() as work:  # one merged graph: each join probes one index, not one per file
+    with scratch.new_generation() as work:
+        # One graph for everything, asserted and derived: each join and each novelty check probes one index.
         work.load(generation.export("application/n-triples", graphs=asserted), "application/n-triples",
-                  graph=_ASSERTED_GRAPH)
-        counts, passes = _fixpoint(work, [_ASSERTED_GRAPH], inferred)
+                  graph=_ALL_GRAPH)
+        counts, passes, batches = _fixpoint(work, [_ALL_GRAPH], _ALL_GRAPH, keep_batches=True)
+        result = work.export("application/n-triples", graphs=batches)
+        generation.load(_ABOUT_BLANK_NODE.sub(b"", result) if b"_:" in result else result,
+                        "application/n-triples", graph=inferred)
         _record(work, base_iri, counts, started, passes)
-        result = work.export("application/n-quads", graphs=[inferred, stats_graph])
-        generation.load(_ABOUT_BLANK_NODE.sub(b"", result) if b"_:" in result else result, "application/n-quads")
-        about_blank_nodes = _size(work, inferred) - _size(generation, inferred)
+        generation.load(work.export("application/n-quads", graphs=[stats_graph]), "application/n-quads")
+    about_blank_nodes = sum(counts.values()) - _size(generation, inferred)
     if about_blank_nodes:
         log.info("%d inferred triples are about blank nodes: deriving them in place", about_blank_nodes)
-        _fixpoint(generation, asserted, inferred, only_blank_nodes=True)
+        _fixpoint(generation, [*asserted, inferred], inferred, keep_batches=False, only_blank_nodes=True)
     log.info("materialised %d inferred triples in %d passes (%s)", sum(counts.values()), passes,
              ", ".join(f"{name} {n}" for name, n in counts.items()))
     return counts
 
 
-def _fixpoint(generation: GenerationBuilder, asserted: list[str], inferred: str, *,
-              only_blank_nodes: bool = False) -> tuple[dict[str, int], int]:
-    """Run the rules over ``asserted`` (and what they derive) into ``inferred`` until a pass adds nothing.
+def _fixpoint(generation: GenerationBuilder, default: list[str], target: str, *, keep_batches: bool,
+              only_blank_nodes: bool = False) -> tuple[dict[str, int], int, list[str]]:
+    """Run the rules over the ``default`` graphs until a pass adds nothing; conclusions go to ``target`` (one
+    of ``default``) and to one batch graph per rule run.
 
     With ``only_blank_nodes`` the rules only conclude triples with a blank node as subject or object (when the
-    other conclusions are in ``inferred`` already: each conclusion about a blank node then has a derivation
+    other conclusions are in ``default`` already: each conclusion about a blank node then has a derivation
     whose premises are there or are such conclusions themselves).
 
-    :returns: the new triples per rule and the number of passes.
+    :returns: the new triples per rule, the number of passes and, with ``keep_batches``, the batch graphs
+        (which together hold exactly the conclusions; otherwise they are dropped once every rule read them).
     """
-    prepare_schema(generation, _SCHEMA_GRAPH, asserted)
-    active = rules(generation, _SCHEMA_GRAPH)
+    prepare_schema(generation, _SCHEMA_GRAPH, default)
+    active = rules(generation, _SCHEMA_GRAPH, default)
     counts = dict.fromkeys((rule.name for rule in active), 0)
     fresh: list[tuple[str, str]] = []  # (rule, scratch graph) of every non-empty batch, in order
     seen: dict[str, int] = {}  # rule -> how many batches of ``fresh`` existed when it last ran
@@ -97,32 +102,33 @@ def _fixpoint(generation: GenerationBuilder, asserted: list[str], inferred: str,
             seen[rule.name] = len(fresh)
             if delta == []:
                 continue
-            target = f"{_SCRATCH}batch/{len(fresh)}"
+            batch = f"{_SCRATCH}batch/{len(fresh)}"
             clock = time.perf_counter()
-            for update in _inserts(rule, target, default=[*asserted, inferred], delta=delta,
+            for update in _inserts(rule, batch, target, default=default, delta=delta,
                                    only_blank_nodes=only_blank_nodes):
                 generation.update(update)
-            added = _size(generation, target)
+            added = _size(generation, batch)
             log.debug("pass %d %s: %d new in %.3fs", pass_no, rule.name, added, time.perf_counter() - clock)
             if added:
                 counts[rule.name] += added
-                generation.update(f"ADD <{target}> TO <{inferred}>")
-                fresh.append((rule.name, target))
+                fresh.append((rule.name, batch))
                 grown = True
-            consumed = min(seen.get(r.name, 0) for r in active)  # batches every rule has joined against
-            _drop(generation, [g for _rule, g in fresh[dropped:consumed]])
-            dropped = max(dropped, consumed)
+            if not keep_batches:
+                consumed = min(seen.get(r.name, 0) for r in active)  # batches every rule has joined against
+                _drop(generation, [g for _rule, g in fresh[dropped:consumed]])
+                dropped = max(dropped, consumed)
         if not grown:
             break
     else:
         raise RuntimeError(f"no fixpoint after {_MAX_PASSES} passes of materialisation")
-    _drop(generation, [_SCHEMA_GRAPH, *(g for _rule, g in fresh[dropped:])])
-    return counts, pass_no
+    batches = [g for _rule, g in fresh[dropped:]]
+    _drop(generation, [_SCHEMA_GRAPH, *([] if keep_batches else batches)])
+    return counts, pass_no, batches if keep_batches else []
 
 
-def _inserts(rule: Rule, target: str, *, default: list[str], delta: list[str] | None,
+def _inserts(rule: Rule, batch: str, target: str, *, default: list[str], delta: list[str] | None,
              only_blank_nodes: bool = False) -> list[str]:
-    """The SPARQL Updates that add the rule's new conclusions to ``target``.
+    """The SPARQL Updates that add the rule's new conclusions to ``target`` and to ``batch``.
 
     ``delta`` None means the rule's first run: the naive bodies over all triples. Otherwise one update per
     delta body and delta graph (the triples new since the rule last ran), the graph named as a constant:
@@ -137,7 +143,7 @@ def _inserts(rule: Rule, target: str, *, default: list[str], delta: list[str] | 
                   for body in rule.delta for g in delta]
     subject, _predicate, obj = rule.head.split()
     blank = f"FILTER(isBlank({subject}) || isBlank({obj})) " if only_blank_nodes else ""
-    return [PREFIXES + f"INSERT {{ GRAPH <{target}> {{ {rule.head} }} }} {dataset}"
+    return [PREFIXES + f"INSERT {{ GRAPH <{target}> {{ {rule.head} }} GRAPH <{batch}> {{ {rule.head} }} }} {dataset}"
             f"WHERE {{ {{ {body} }} {blank}FILTER NOT EXISTS {{ {rule.head} }} }}" for body, dataset in bodies]
 
 

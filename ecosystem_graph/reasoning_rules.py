@@ -110,18 +110,20 @@ RULE_NAMES: dict[str, str] = {
 }
 
 
-def rules(generation: GenerationBuilder, schema_graph: str) -> list[Rule]:
-    """The instance rules for this schema, in evaluation order (rules with nothing to do are left out)."""
+def rules(generation: GenerationBuilder, schema_graph: str, asserted: list[str]) -> list[Rule]:
+    """The instance rules for the schema in the ``asserted`` graphs, in evaluation order (without ``prp-trp``
+    or ``prp-spo2`` when there is no transitive property or property chain)."""
     out = [Rule(r.name, r.description, r.head, tuple(n.replace("{schema}", schema_graph) for n in r.naive),
                 tuple(d.replace("{schema}", schema_graph) for d in r.delta), r.ignores) for r in _FIXED]
-    transitive = _iris(generation, "SELECT DISTINCT ?p WHERE { ?p a owl:TransitiveProperty FILTER(isIRI(?p)) }")
+    transitive = _iris(generation, "SELECT DISTINCT ?p WHERE { ?p a owl:TransitiveProperty FILTER(isIRI(?p)) }",
+                       asserted)
     if transitive:
         out.append(Rule("prp-trp", RULE_NAMES["prp-trp"], "?x ?p ?y",
                         naive=tuple(f"?x <{p}>/<{p}>+ ?y BIND(<{p}> AS ?p)" for p in transitive),
                         delta=tuple(f"GRAPH ?delta {{ ?a <{p}> ?b }} ?x <{p}>* ?a . ?b <{p}>* ?y BIND(<{p}> AS ?p)"
                                     for p in transitive),
                         ignores=frozenset({"prp-trp"})))
-    chains = property_chains(generation)
+    chains = property_chains(generation, asserted)
     if chains:
         out.append(Rule("prp-spo2", RULE_NAMES["prp-spo2"], "?v0 ?p ?vn",
                         naive=tuple(_chain_body(p, links, None) for p, links in chains),
@@ -138,7 +140,7 @@ def _chain_body(prop: str, links: list[str], delta_at: int | None) -> str:
     return " ".join(atoms) + f" BIND(<{prop}> AS ?p)"
 
 
-def property_chains(generation: GenerationBuilder) -> list[tuple[str, list[str]]]:
+def property_chains(generation: GenerationBuilder, asserted: list[str]) -> list[tuple[str, list[str]]]:
     """``(property, [link1, link2, ...])`` for every ``owl:propertyChainAxiom`` of named properties.
 
     Chains that use property expressions (``[owl:inverseOf p]``) or have fewer than two links are skipped
@@ -147,7 +149,7 @@ def property_chains(generation: GenerationBuilder) -> list[tuple[str, list[str]]
     rows = generation.query(QueryRequest(
         PREFIXES + "SELECT ?p ?list ?link (COUNT(?mid) AS ?pos) WHERE { ?p owl:propertyChainAxiom ?list . "
         "?list rdf:rest* ?mid . ?mid rdf:rest* ?cell . ?cell rdf:first ?link } GROUP BY ?p ?list ?cell ?link",
-        accept=["application/sparql-results+json"])).rows()
+        accept=["application/sparql-results+json"], default_graphs=asserted)).rows()
     chains: dict[tuple[str, str], list[tuple[int, dict]]] = {}
     for row in rows:
         if row["p"]["type"] != "uri":
@@ -165,6 +167,7 @@ def property_chains(generation: GenerationBuilder) -> list[tuple[str, list[str]]
     return out
 
 
-def _iris(generation: GenerationBuilder, select: str) -> list[str]:
-    rows = generation.query(QueryRequest(PREFIXES + select, accept=["application/sparql-results+json"])).rows()
+def _iris(generation: GenerationBuilder, select: str, asserted: list[str]) -> list[str]:
+    rows = generation.query(QueryRequest(PREFIXES + select, accept=["application/sparql-results+json"],
+                                         default_graphs=asserted)).rows()
     return sorted(row["p"]["value"] for row in rows)
