@@ -20,6 +20,7 @@ nested shapes (``sh:node``, ``sh:or`` ...) counts above one and qualified counts
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -153,16 +154,23 @@ def _counts(select: Select, targets: tuple, path: str, constraints: list[Propert
             tests += [f"?q{i} > {pc.qualified[2]}"] if pc.qualified[2] is not None else []
     if not tests:
         return []
-    if any(pc.min_count or pc.has_values or (pc.qualified and pc.qualified[1]) for pc in constraints):
-        pattern = f"{_target(targets)} OPTIONAL {{ ?focus {path} ?v }}"  # every focus node, with or without values
-    else:  # only focus nodes with values can break these: start from the (often rare) path, not the targets
-        pattern = f"?focus {path} ?v FILTER EXISTS {{ {_target_union(targets)} }}"
-    sparql = (f"SELECT * WHERE {{ {{ SELECT ?focus {' '.join(aggregates)} WHERE {{ {{ SELECT DISTINCT ?focus ?v "
-              f'WHERE {{ {pattern} }} }} BIND(COALESCE(LCASE(lang(?v)), "") AS ?_lang) }} GROUP BY ?focus }} '
-              f"FILTER({' || '.join(tests)}) }}")
+    # The store answers these fastest as hash joins of whole subqueries (a scan of the path, grouped) with the
+    # focus nodes, rather than as a lookup of the path per focus node.
+    target = _target(targets)
+    if tests == ["?n < 1"] * len(tests):  # only sh:minCount 1: focus nodes minus those with a value
+        sparql = f"SELECT ?focus WHERE {{ {target} MINUS {{ ?focus {path} ?_value }} }}"
+    else:
+        rows = f"{target} ?focus {path} ?v" if "*" in path or "?" in path else f"?focus {path} ?v"
+        grouped = (f"SELECT ?focus {' '.join(aggregates)} WHERE {{ {{ SELECT DISTINCT ?focus ?v WHERE {{ {rows} }} }} "
+                   f'BIND(COALESCE(LCASE(lang(?v)), "") AS ?_lang) }} GROUP BY ?focus')
+        unbound_is_zero = " || ".join(re.sub(r"\?(\w+)", r"COALESCE(?\1, 0)", test) for test in tests)
+        if any(pc.min_count or pc.has_values or (pc.qualified and pc.qualified[1]) for pc in constraints):
+            sparql = f"SELECT * WHERE {{ {target} OPTIONAL {{ {grouped} }} FILTER({unbound_is_zero}) }}"
+        else:  # only focus nodes with values can break these
+            sparql = f"SELECT * WHERE {{ {{ {grouped} }} {target} FILTER({unbound_is_zero}) }}"
     found: list[Violation] = []
     for row in select(sparql):
-        focus, count = row["focus"], (lambda name, row=row: int(row[name]["value"]))
+        focus, count = row["focus"], (lambda name, row=row: int(row[name]["value"]) if name in row else 0)
         for i, pc in enumerate(constraints):
             if count("n") < pc.min_count:
                 found.append(_violation(pc.shape, pc, "MinCountConstraintComponent", focus))

@@ -1,0 +1,106 @@
+"""Query latency: the named queries (the competency questions, parameters bound to sample IRIs of the
+generated data), three multi-hop joins, and the endpoint's point and aggregate queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ecosystem_graph.queries import QueryCatalogue
+from ecosystem_graph.synthetic import read_manifest
+
+from .common import median, p95, timed
+
+PREFIXES = """PREFIX eco: <https://w3id.org/ecosystem-graph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+JOINS = {
+    "join: signatories inside a university's structure": PREFIXES + """
+SELECT ?university (COUNT(DISTINCT ?person) AS ?people) WHERE {
+  ?post eco:heldBy ?person ; eco:postIn ?unit .
+  ?unit (eco:unitOf|eco:blockOf)* ?university .
+  ?university a eco:University .
+  ?signature eco:signatory ?person ; eco:onBehalfOf ?university .
+} GROUP BY ?university""",
+    "join: companies per city along the management chain": PREFIXES + """
+SELECT ?city (COUNT(DISTINCT ?company) AS ?companies) WHERE {
+  ?company a eco:Company ; eco:memberOf ?cluster .
+  ?cluster eco:managedBy ?fund . ?fund eco:subordinateTo ?department . ?department eco:subOrganizationOf ?city .
+} GROUP BY ?city ORDER BY DESC(?companies) LIMIT 20""",
+    "join: fields of the organisations speakers represent": PREFIXES + """
+SELECT ?field (COUNT(DISTINCT ?event) AS ?events) WHERE {
+  ?participation eco:participationIn ?event ; eco:participant ?person ; eco:representing ?organization .
+  ?post eco:heldBy ?person ; eco:postIn ?organization .
+  ?organization eco:hasField ?field .
+} GROUP BY ?field""",
+}
+
+POINT = "SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"
+#: the subjects the varying point queries pick from (the individuals of the generated data)
+SUBJECTS = ("SELECT DISTINCT ?s WHERE { ?s a ?type "
+            "FILTER(isIRI(?s) && STRSTARTS(STR(?s), 'https://w3id.org/ecosystem-graph/id/')) }")
+AGGREGATE = "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n)"
+
+
+def query_set(project: Path) -> dict[str, tuple[str, dict]]:
+    """name -> (SPARQL, bindings as SPARQL-JSON terms): every named query, the joins, point and aggregate."""
+    parameters = read_manifest(project)["parameters"]
+    queries: dict[str, tuple[str, dict]] = {}
+    for query in QueryCatalogue(project / "sparql"):
+        given = {p.name: parameters[p.name] for p in query.parameters if p.name in parameters}
+        queries[query.name] = (query.sparql, query.bindings(given))
+    queries.update({name: (sparql, {}) for name, sparql in JOINS.items()})
+    queries["point: one subject"] = (POINT.format(iri=parameters["university"]), {})
+    queries["aggregate: instances per class"] = (AGGREGATE, {})
+    return queries
+
+
+def ours(project: str, store_dir: str, repeat: int, budget: float, timeout: float) -> dict:
+    """Latency through the store API as the server runs queries: in a query worker process, with a hard
+    ``timeout``, the result cache off (every run evaluates)."""
+    from ecosystem_graph.config import Settings
+    from ecosystem_graph.errors import QueryTimeout
+    from ecosystem_graph.store import QueryRequest, open_store
+
+    settings = Settings(project_dir=Path(project), store_path=Path(store_dir), backend="embedded", query_workers=1,
+                        query_timeout=timeout, result_cache_entries=0)
+    store = open_store(settings)
+    results = {}
+    for name, (sparql, bindings) in query_set(Path(project)).items():
+        request = QueryRequest(sparql, accept=["application/sparql-results+json"], substitutions=bindings)
+        try:
+            rows = len(store.query(request).rows())  # warm-up: starts the worker, fills the OS cache
+            times, _ = timed(lambda request=request: store.query(request), repeat=repeat, budget=budget)
+        except QueryTimeout:
+            results[name] = {"error": f"over {timeout:.0f} s (stopped)"}
+            continue
+        results[name] = {"times": times, "rows": rows}
+    subjects = [row["s"]["value"] for row in store.select(SUBJECTS)]
+    store.close()
+    return {"queries": results, "subjects": subjects}
+
+
+def for_rdflib(project: Path) -> dict[str, str]:
+    """The same queries as text for rdflib: parameters bound by a leading VALUES block (rdflib has no substitution
+    API that keeps the query text identical; a leading VALUES is the standard way to bind a variable)."""
+    texts = {}
+    for name, (sparql, bindings) in query_set(project).items():
+        if bindings:
+            variables = " ".join(f"?{k}" for k in bindings)
+            terms = " ".join(_term(t) for t in bindings.values())
+            head, _, body = sparql.partition("WHERE {")
+            sparql = f"{head}WHERE {{ VALUES ({variables}) {{ ({terms}) }} {body}"
+        texts[name] = sparql
+    return texts
+
+
+def _term(term: dict) -> str:
+    if term["type"] == "uri":
+        return f"<{term['value']}>"
+    value = term["value"].replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{value}"' + (f"^^<{term['datatype']}>" if "datatype" in term else "")
+
+
+def summary(times: list[float]) -> tuple[float, float]:
+    """(median, p95) in milliseconds."""
+    return median(times) * 1000, p95(times) * 1000
