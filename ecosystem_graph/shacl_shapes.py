@@ -56,6 +56,13 @@ def short(node: object) -> str:
     return str(node).rsplit("#", 1)[-1]
 
 
+def component(parameter: URIRef) -> str:
+    """The SHACL constraint component of a parameter: sh:minCount -> MinCountConstraintComponent."""
+    name = short(parameter)
+    return {"in": "InConstraintComponent", "xone": "XoneConstraintComponent"}.get(
+        name, name[0].upper() + name[1:] + "ConstraintComponent")
+
+
 @dataclass
 class Shapes:
     """The shapes graph with the class hierarchy of the data, and a supply of fresh variable names."""
@@ -209,6 +216,36 @@ class Shapes:
                 elif parameter in SET_PARAMETERS:
                     raise Unsupported(f"sh:{short(parameter)} inside a nested shape")
         return "(" + " && ".join(parts) + ")" if parts else "true"
+
+    def property_constraints(self, prop: object) -> PropertyConstraints:
+        """The constraints of one property shape, as :mod:`.shacl_sparql` checks them."""
+        self.check_parameters(prop)
+        path = self.value(prop, SH.path)
+        if path is None:
+            raise Unsupported(f"a property shape without sh:path ({prop})")
+        message = self.value(prop, SH.message)
+        severity = self.value(prop, SH.severity)
+        pc = PropertyConstraints(shape=prop, path=self.path(path), message=str(message) if message else None,
+                                 severity=short(severity) if severity else "Violation")
+        qualified = self.objects(prop, SH.qualifiedValueShape)
+        if len(qualified) > 1:
+            raise Unsupported("several sh:qualifiedValueShape on one property shape")
+        if qualified:
+            low, high = self.value(prop, SH.qualifiedMinCount), self.value(prop, SH.qualifiedMaxCount)
+            pc.qualified = (self.conforms(qualified[0], "?v"), int(low) if low is not None else None,
+                            int(high) if high is not None else None)
+        for parameter, value in self.graph.predicate_objects(prop):
+            if parameter == SH.minCount:
+                pc.min_count = int(value)
+            elif parameter == SH.maxCount:
+                pc.max_count = int(value)
+            elif parameter == SH.uniqueLang:
+                pc.unique_lang = bool(value.toPython())
+            elif parameter == SH.hasValue:
+                pc.has_values.append(term(value))
+            elif parameter in VALUE_PARAMETERS and parameter != SH.flags:
+                pc.values.append((component(parameter), self.condition(parameter, value, "?v", prop)))
+        return pc
 
     def check_parameters(self, shape: object, *, nested: bool = False) -> None:
         """:raises Unsupported: if ``shape`` uses an sh: parameter outside what is translated."""

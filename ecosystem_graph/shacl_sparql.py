@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from .shacl_shapes import VALUE_PARAMETERS, PropertyConstraints, Shapes, Unsupported, short, term
+from .shacl_shapes import VALUE_PARAMETERS, PropertyConstraints, Shapes, Unsupported, component, short, term
 from .store import GenerationBuilder, QueryRequest, Term
 from .validation import ShapeReport, Violation
 
@@ -64,9 +64,9 @@ def plan(shapes: Graph, subclasses: dict[str, set[str]]) -> Plan:
             model.check_parameters(shape)
             props = [shape] if model.value(shape, SH.path) is not None else model.objects(shape, SH.property)
             for prop in props:
-                _property(model, prop)  # translate now, so that an Unsupported sends the whole shape to pySHACL
+                model.property_constraints(prop)  # now: an Unsupported sends the whole shape to pySHACL
             checks = [] if props == [shape] else [
-                (targets, shape, _component(p), model.condition(p, o, "?focus", shape))
+                (targets, shape, component(p), model.condition(p, o, "?focus", shape))
                 for p, o in shapes.predicate_objects(shape) if p in VALUE_PARAMETERS and p != SH.flags]
         except Unsupported as error:
             fallback[shape] = str(error)
@@ -79,7 +79,7 @@ def plan(shapes: Graph, subclasses: dict[str, set[str]]) -> Plan:
         if _deactivated(model, prop):
             continue
         merged = tuple(frozenset().union(*(t[i] for t in targets)) for i in range(4))
-        constraints = _property(model, prop)
+        constraints = model.property_constraints(prop)
         groups.setdefault((merged, constraints.path), []).append(constraints)
     return Plan(groups, node_checks, fallback)
 
@@ -106,9 +106,9 @@ def check(shapes: Graph, select: Select, *, fallback: Fallback | None = None) ->
     report = ShapeReport(conforms=True)
     for (targets, path), constraints in translated.groups.items():
         _add(report, _run_group(select, targets, path, constraints))
-    for targets, shape, component, condition in translated.node_checks:
+    for targets, shape, name, condition in translated.node_checks:
         sparql = f"SELECT DISTINCT ?focus WHERE {{ {_target(targets)} FILTER(!COALESCE({condition}, false)) }}"
-        _add(report, [_violation(shape, shapes, component, r["focus"], r["focus"]) for r in select(sparql)])
+        _add(report, [_violation(shape, shapes, name, r["focus"], r["focus"]) for r in select(sparql)])
     if translated.fallback:
         if fallback is None:
             raise ValueError(f"shapes need pySHACL: {translated.fallback}")
@@ -221,45 +221,9 @@ def _values(select: Select, targets: tuple, path: str, constraints: list[Propert
     return found
 
 
-def _property(model: Shapes, prop: object) -> PropertyConstraints:
-    model.check_parameters(prop)
-    path = model.value(prop, SH.path)
-    if path is None:
-        raise Unsupported(f"a property shape without sh:path ({prop})")
-    message = model.value(prop, SH.message)
-    severity = model.value(prop, SH.severity)
-    pc = PropertyConstraints(shape=prop, path=model.path(path), message=str(message) if message else None,
-                             severity=short(severity) if severity else "Violation")
-    qualified = model.objects(prop, SH.qualifiedValueShape)
-    if len(qualified) > 1:
-        raise Unsupported("several sh:qualifiedValueShape on one property shape")
-    if qualified:
-        low, high = model.value(prop, SH.qualifiedMinCount), model.value(prop, SH.qualifiedMaxCount)
-        pc.qualified = (model.conforms(qualified[0], "?v"), int(low) if low is not None else None,
-                        int(high) if high is not None else None)
-    for parameter, value in model.graph.predicate_objects(prop):
-        if parameter == SH.minCount:
-            pc.min_count = int(value)
-        elif parameter == SH.maxCount:
-            pc.max_count = int(value)
-        elif parameter == SH.uniqueLang:
-            pc.unique_lang = bool(value.toPython())
-        elif parameter == SH.hasValue:
-            pc.has_values.append(term(value))
-        elif parameter in VALUE_PARAMETERS and parameter != SH.flags:
-            pc.values.append((_component(parameter), model.condition(parameter, value, "?v", prop)))
-    return pc
-
-
 def _deactivated(model: Shapes, shape: object) -> bool:
     flag = model.value(shape, SH.deactivated)
     return bool(flag is not None and flag.toPython() is True)
-
-
-def _component(parameter: URIRef) -> str:
-    name = short(parameter)
-    return {"in": "InConstraintComponent", "xone": "XoneConstraintComponent"}.get(
-        name, name[0].upper() + name[1:] + "ConstraintComponent")
 
 
 def _target(targets: tuple) -> str:
