@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,12 +33,25 @@ def parse_scale(text: str) -> int:
     return int(float(text[:-1]) * SUFFIXES[text[-1]]) if text[-1] in SUFFIXES else int(text)
 
 
+def git_commit() -> str:
+    """The measured code's commit (``+changes`` when the work tree differs from it)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
 def run_scale(label: str, triples: int, args: argparse.Namespace) -> ScaleResult:
     work = args.workdir / label
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     project = synthetic.generate(work / "project", triples=triples, seed=args.seed, template=REPO)
     result = ScaleResult(scale=label, triples=project.triples, files=len(project.files) + 1)
+    result.notes.append(f"run {args.started}, commit {args.commit}, `{args.command.strip()}`")
     result.notes.append(f"generated in {project.seconds:.1f} s ({project.triples_per_second:,.0f} triples/s)")
     path, limit = str(project.path), args.step_timeout
     print(f"[{label}] {project.triples:,} triples in {work}", flush=True)
@@ -70,12 +84,17 @@ def run_scale(label: str, triples: int, args: argparse.Namespace) -> ScaleResult
     everything = (measured.value or {}).pop("subjects", [])
     subjects = everything[:: max(1, len(everything) // args.subjects)][: args.subjects]
     print(f"[{label}] latency done", flush=True)
+    save(args, result)  # a long run keeps what it measured should a later step be stopped
     if args.endpoint_duration > 0 and subjects:
         result.endpoint = run_endpoints(project, work, subjects, triples, args)
-    report.write(args.output, [*args.done, result], args)
+    save(args, result)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return result
+
+
+def save(args: argparse.Namespace, result: ScaleResult) -> None:
+    report.write(args.output, sorted([*args.done, result], key=lambda r: r.triples), args)
 
 
 def run_endpoints(project: synthetic.GeneratedProject, work: Path, subjects: list[str], triples: int,
@@ -146,11 +165,15 @@ def main(argv: list[str] | None = None) -> None:
     args.command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
     args.load_before = load_average()
     args.started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    args.done = report.previous(args.output) if args.append else []
+    args.commit = git_commit()
+    scales = [text.strip() for text in args.scales.split(",")]
+    # a scale measured again replaces its earlier section
+    args.done = [r for r in report.previous(args.output) if r.scale not in scales] if args.append else []
     common.MEMORY_LIMIT["bytes"] = int(args.memory_limit_gb * 2**30)
     if shutil.which("wrk") is None:
         args.endpoint_duration = 0
-    for text in args.scales.split(","):
-        args.done.append(run_scale(text.strip(), parse_scale(text), args))
+    for text in scales:
+        args.done.append(run_scale(text, parse_scale(text), args))
+        args.done.sort(key=lambda r: r.triples)
     report.write(args.output, args.done, args)
     print(f"wrote {args.output}")
