@@ -16,6 +16,8 @@ _DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[A-Za-z_][\w.-]*:|:)",
 
 
 def has_dataset_clause(sparql: str) -> bool:
+    if "from" not in sparql.lower():  # the common case, without masking strings and comments
+        return False
     return bool(_DATASET_CLAUSE.search(sparql_text.mask(sparql)))
 
 

@@ -203,7 +203,7 @@ class QueryWorkers:
         try:
             worker.conn.send((generation_path, request))
             try:
-                status, payload = await asyncio.wait_for(_receive(worker.conn), timeout)
+                status, payload = await _receive(worker.conn, timeout)
             except TimeoutError:
                 worker = self._discard(worker, f"query stopped after {timeout:g} s: {request.sparql[:200]}")
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
@@ -235,46 +235,78 @@ class QueryWorkers:
             worker.process.join(5)
 
 
-async def _receive(conn: Connection) -> object:
-    """One message from a multiprocessing pipe, read without blocking the event loop.
+async def _receive(conn: Connection, timeout: float) -> object:
+    """One message from a multiprocessing pipe, read on the running event loop.
 
-    ``Connection.recv`` would block (or, on a descriptor the loop made non-blocking, fail with EAGAIN once a
-    result outgrows the pipe buffer), so the frame is read here: a 4-byte big-endian length (``-1`` then an
-    8-byte length for frames over 2 GiB), then the pickle, as ``Connection.send`` writes it.
+    ``Connection.recv`` would block the loop, so the frame is read here from the loop's readiness callbacks:
+    a 4-byte big-endian length (``-1`` then an 8-byte length for frames over 2 GiB), then the pickle, as
+    ``Connection.send`` writes it. Reading only when the pipe is readable, a small answer takes one read.
+
+    :raises TimeoutError: no whole message within ``timeout`` seconds.
+    :raises EOFError: the process closed its end (it died).
     """
-    fd = conn.fileno()
-    os.set_blocking(fd, False)
-    try:
-        (size,) = struct.unpack("!i", await _read_exactly(fd, 4))
-        if size == -1:
-            (size,) = struct.unpack("!Q", await _read_exactly(fd, 8))
-        return pickle.loads(await _read_exactly(fd, size))
-    finally:
-        os.set_blocking(fd, True)  # blocking readers (QueryWorkers.run) share the pipe
-
-
-async def _read_exactly(fd: int, size: int) -> bytes:
     loop = asyncio.get_running_loop()
-    buffer = bytearray()
-    while len(buffer) < size:
+    fd = conn.fileno()
+    done: asyncio.Future[object] = loop.create_future()
+    frame = _Frame()
+
+    def on_readable() -> None:
+        if done.done():
+            return
         try:
-            chunk = os.read(fd, min(size - len(buffer), 1 << 20))
-        except BlockingIOError:
-            await _readable(loop, fd)
-            continue
+            chunk = os.read(fd, 1 << 20)
+        except BlockingIOError:  # woken with nothing to read after all
+            return
+        except OSError as error:
+            done.set_exception(error)
+            return
         if not chunk:
-            raise EOFError("the query process closed its pipe")
-        buffer += chunk
-    return bytes(buffer)
+            done.set_exception(EOFError("the query process closed its pipe"))
+        elif frame.feed(chunk):
+            done.set_result(frame.body)
 
+    def on_timeout() -> None:
+        if not done.done():
+            done.set_exception(TimeoutError())
 
-async def _readable(loop: asyncio.AbstractEventLoop, fd: int) -> None:
-    ready: asyncio.Future[None] = loop.create_future()
-    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+    loop.add_reader(fd, on_readable)
+    timer = loop.call_later(timeout, on_timeout)
     try:
-        await ready
+        return pickle.loads(await done)
     finally:
+        timer.cancel()
         loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # uvloop made it non-blocking; blocking readers (QueryWorkers.run) share it
+
+
+class _Frame:
+    """The bytes of one ``Connection.send`` frame, fed as they arrive."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.header = 0
+        self.size = -1
+
+    def feed(self, chunk: bytes) -> bool:
+        """Add ``chunk``; whether the frame is now whole."""
+        self.buffer += chunk
+        if self.size < 0:
+            if len(self.buffer) < 4:
+                return False
+            (size,) = struct.unpack_from("!i", self.buffer)
+            if size == -1:
+                if len(self.buffer) < 12:
+                    return False
+                (size,) = struct.unpack_from("!Q", self.buffer, 4)
+                self.header = 12
+            else:
+                self.header = 4
+            self.size = size
+        return len(self.buffer) >= self.header + self.size
+
+    @property
+    def body(self) -> memoryview:
+        return memoryview(self.buffer)[self.header:self.header + self.size]
 
 
 def _hand_over(future: asyncio.Future[_Worker], worker: _Worker, pool: QueryWorkers) -> None:

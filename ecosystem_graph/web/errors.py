@@ -49,13 +49,18 @@ def status_for(error: EcosystemGraphError) -> int:
     return next((status for cls, status in STATUS if isinstance(error, cls)), 500)
 
 
-async def _handle(request: Request, error: Exception) -> PlainTextResponse:
-    assert isinstance(error, EcosystemGraphError)
+def error_response(error: EcosystemGraphError, method: str, path: str) -> PlainTextResponse:
+    """The answer to one of our errors: its status, and a plain-text body naming the error and its cause."""
     status = status_for(error)
     if status >= 500 and not isinstance(error, QueryTimeout | StoreUnavailable):
-        log.error("%s %s failed", request.method, request.url.path, exc_info=error)
+        log.error("%s %s failed", method, path, exc_info=error)
     headers = {"WWW-Authenticate": 'Bearer realm="ecosystem-graph"'} if isinstance(error, ReadOnly) else None
     return PlainTextResponse(f"{status} {type(error).__name__}: {error}\n", status_code=status, headers=headers)
+
+
+async def _handle(request: Request, error: Exception) -> PlainTextResponse:
+    assert isinstance(error, EcosystemGraphError)
+    return error_response(error, request.method, request.url.path)
 
 
 async def _http_error(request: Request, error: Exception) -> Response:

@@ -64,10 +64,20 @@ async def run_query(request: Request, store: GraphStore, settings: Settings, spa
                     named_graphs: list[str] | None = None, include_inferred: bool = True,
                     substitutions: dict[str, Term] | None = None) -> Response:
     """Check, run and answer one query in the format the request negotiates (shared with named queries)."""
+    return await answer_query(store, settings, sparql, accept=request.headers.get("accept"), params=params,
+                              default_graphs=default_graphs, named_graphs=named_graphs,
+                              include_inferred=include_inferred, substitutions=substitutions)
+
+
+async def answer_query(store: GraphStore, settings: Settings, sparql: str, *, accept: str | None,
+                       params: list[tuple[str, str]], default_graphs: list[str] | None = None,
+                       named_graphs: list[str] | None = None, include_inferred: bool = True,
+                       substitutions: dict[str, Term] | None = None) -> Response:
+    """:func:`run_query` given the ``Accept`` header alone (the fast lane has no Request object)."""
     protocol.check_service(sparql, allow_service=settings.allow_service)
     format_name = next((v for k, v in reversed(params) if k in ("format", "output")), None)
     query = QueryRequest(
-        sparql, accept=sparql_media_types(request.headers.get("accept"), format_name),
+        sparql, accept=sparql_media_types(accept, format_name),
         default_graphs=default_graphs, named_graphs=named_graphs, include_inferred=include_inferred,
         substitutions=substitutions or {}, base_iri=settings.base_iri, timeout=settings.query_timeout,
     )
@@ -90,9 +100,9 @@ async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -
              responses={200: _RESULTS, 204: {"description": "Update applied"}, **_STATUS_DOCS},
              openapi_extra={"requestBody": _POST_BODY})
 async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    media_type = _content_type(request.headers.get("content-type"))
+    media_type = content_type(request.headers.get("content-type"))
     params = list(request.query_params.multi_items())
-    text = _decode(await request.body())
+    text = decode_body(await request.body())
     if media_type == FORM:
         params += parse_qsl(text, keep_blank_values=True)
         operation = protocol.read_operation(params)
@@ -119,7 +129,7 @@ async def _answer(request: Request, store: GraphStore, settings: Settings, opera
                            include_inferred=operation.include_inferred)
 
 
-def _content_type(header: str | None) -> str:
+def content_type(header: str | None) -> str:
     """The media type of a query or update body.
 
     :raises UnsupportedMediaType: not one of the three the Protocol defines, or a charset other than UTF-8.
@@ -136,7 +146,7 @@ def _content_type(header: str | None) -> str:
     return media_type
 
 
-def _decode(body: bytes) -> str:
+def decode_body(body: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -1,0 +1,100 @@
+"""The hot path of the SPARQL Protocol as plain ASGI: a query sent to ``/sparql`` by GET or POST is answered
+without FastAPI's routing, request object and dependency resolution, which cost more than a point query.
+
+The routes in web/sparql.py stay the documented interface and take everything else unchanged (the service
+description, updates); the lane calls the same functions they do, and answers errors as web/errors.py does.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import protocol
+from ..config import Settings
+from ..errors import EcosystemGraphError
+from ..store import GraphStore
+from .errors import error_response
+from .sparql import FORM, QUERY, answer_query, content_type, decode_body
+
+
+class SparqlFastLane:
+    """ASGI middleware answering SPARQL queries at ``path``; it sits inside the body limit and CORS."""
+
+    def __init__(self, app: ASGIApp, *, store: GraphStore, settings: Settings, path: str = "/sparql"):
+        self.app = app
+        self.store = store
+        self.settings = settings
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope.get("method")
+        if scope["type"] != "http" or scope["path"] != self.path or method not in ("GET", "POST"):
+            await self.app(scope, receive, send)
+            return
+        headers = _headers(scope)
+        body = b""
+        try:
+            if method == "POST":
+                body = await _read_body(receive)
+            params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+            operation = self._operation(method, headers, params, body)
+            if operation is None or operation.is_update or operation.query is None:
+                await self.app(scope, _replay(body, receive) if method == "POST" else receive, send)
+                return
+            response = await answer_query(
+                self.store, self.settings, operation.query, accept=headers.get("accept"), params=params,
+                default_graphs=operation.default_graphs, named_graphs=operation.named_graphs,
+                include_inferred=operation.include_inferred)
+        except EcosystemGraphError as error:
+            response = error_response(error, method, self.path)
+        await response(scope, receive, send)
+
+    @staticmethod
+    def _operation(method: str, headers: dict[str, str], params: list[tuple[str, str]],
+                   body: bytes) -> protocol.Operation | None:
+        if method == "GET":
+            return protocol.read_operation(params)
+        media_type = content_type(headers.get("content-type"))
+        text = decode_body(body)
+        if media_type == FORM:
+            params += parse_qsl(text, keep_blank_values=True)
+            return protocol.read_operation(params)
+        if media_type == QUERY:
+            return protocol.read_operation(params, direct_query=text)
+        return None  # an update: the route checks the token and applies it
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    """The first value of each request header (as Starlette's ``Headers.get``), names lower-cased by the server."""
+    found: dict[str, str] = {}
+    for name, value in scope["headers"]:
+        found.setdefault(name.decode("latin-1"), value.decode("latin-1"))
+    return found
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away: nothing to answer
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives the app the body already read, then whatever the client sends next."""
+    given = False
+
+    async def again() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return again
