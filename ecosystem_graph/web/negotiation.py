@@ -222,6 +222,12 @@ def sparql_media_types(accept: str | None, format_name: str | None = None) -> li
 
     :raises NotAcceptable: the request accepts no format we write.
     """
+    types = _sparql_media_types(accept, format_name)
+    return None if types is None else list(types)
+
+
+@lru_cache(maxsize=512)  # clients send the same few headers again and again; parsing one costs more than a lookup
+def _sparql_media_types(accept: str | None, format_name: str | None) -> tuple[str, ...] | None:
     if format_name:
         key = format_name.strip().lower()
         if "/" in key:
@@ -235,4 +241,4 @@ def sparql_media_types(accept: str | None, format_name: str | None = None) -> li
     types = ranked(accept, SPARQL_MEDIA_TYPES, aliases=SPARQL_ALIASES)
     if not types:
         raise NotAcceptable(f"no result format matches Accept: {accept}; we write {', '.join(SPARQL_MEDIA_TYPES)}")
-    return types
+    return tuple(types)
