@@ -16,6 +16,8 @@ import struct
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -182,43 +184,43 @@ class QueryWorkers:
         :raises QueryTimeout: no answer within ``timeout`` seconds (the worker is killed and replaced).
         :raises StoreUnavailable: the worker process died.
         """
-        worker: _Worker | None = self._acquire(timeout)
-        try:
+        worker = self._acquire(timeout)
+        with self._lent(worker, request, timeout):
             worker.conn.send((generation_path, request))
             if not worker.conn.poll(timeout):
-                worker = self._discard(worker, f"query stopped after {timeout:g} s: {request.sparql[:200]}")
-                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+                raise TimeoutError
             status, payload = worker.conn.recv()
-        except (EOFError, OSError) as error:
-            worker = self._discard(worker, f"query process died: {error}") if worker else None
-            raise StoreUnavailable(f"the query process died: {error}") from None
-        finally:
-            if worker is not None:
-                self._release(worker)
         return _unpack(status, payload)
 
     async def arun(self, generation_path: str, request: QueryRequest, timeout: float) -> QueryOutput:
         """As :meth:`run`, reading the worker's pipe on the running event loop (no thread per query)."""
-        worker: _Worker | None = await self._aacquire(timeout)
-        try:
+        worker = await self._aacquire(timeout)
+        with self._lent(worker, request, timeout):
             worker.conn.send((generation_path, request))
-            try:
-                status, payload = await _receive(worker.conn, timeout)
-            except TimeoutError:
-                worker = self._discard(worker, f"query stopped after {timeout:g} s: {request.sparql[:200]}")
-                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
-        except (EOFError, OSError) as error:
-            worker = self._discard(worker, f"query process died: {error}") if worker else None
-            raise StoreUnavailable(f"the query process died: {error}") from None
-        finally:
-            if worker is not None:
-                self._release(worker)
+            status, payload = await _receive(worker.conn, timeout)
         return _unpack(status, payload)
+
+    @contextmanager
+    def _lent(self, worker: _Worker, request: QueryRequest, timeout: float) -> Iterator[None]:
+        """Give ``worker`` back once its answer is read; kill and replace it when the query ran past the timeout,
+        the process died, or the wait was given up half-way (its answer would be read by the next query)."""
+        try:
+            yield
+        except TimeoutError:
+            self._discard(worker, f"query stopped after {timeout:g} s: {request.sparql[:200]}")
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
+        except (EOFError, OSError) as error:
+            self._discard(worker, f"query process died: {error}")
+            raise StoreUnavailable(f"the query process died: {error}") from None
+        except BaseException:
+            self._discard(worker, "query abandoned before its answer was read")
+            raise
+        self._release(worker)
 
     def _discard(self, worker: _Worker, reason: str) -> None:
         """Kill ``worker`` and start a fresh one, which joins the pool once it has started (if it were lent out
         at once, its start-up would count against the next query's timeout: with a short timeout on a busy
-        machine, every query would kill a process still starting). Returns None so callers forget the old one."""
+        machine, every query would kill a process still starting)."""
         log.warning("%s", reason)
         threading.Thread(target=self._release_when_ready, args=(self._replace(worker),), daemon=True,
                          name="ecosystem-graph-query-start").start()

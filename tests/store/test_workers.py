@@ -87,3 +87,25 @@ def test_async_results_larger_than_a_pipe_buffer_arrive_whole(store: GraphStore,
     assert size > 1 << 20
     assert rows == 20000
     assert len(store.query(QueryRequest(query, accept=["text/csv"])).body) == size  # blocking path still works
+
+
+def test_a_query_given_up_half_way_does_not_hand_its_answer_to_the_next(store: GraphStore) -> None:
+    """A caller cancelled while its worker still runs (a client gone, a server shutting down): the worker is
+    replaced, so the answer it was computing is never read as the answer to someone else's query."""
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # seconds, then a count
+    labels = "SELECT (COUNT(*) AS ?n) WHERE { ?s <https://example.org/p> ?o }"
+
+    async def scenario() -> list[str]:
+        answers = []
+        for _ in range(2):  # as many times as there are workers: each would hold a stale answer
+            pending = asyncio.ensure_future(store.aquery(QueryRequest(slow, timeout=30)))
+            await asyncio.sleep(0.3)
+            pending.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await pending
+        for _ in range(4):
+            output = await store.aquery(QueryRequest(labels, accept=["application/sparql-results+json"]))
+            answers.append(output.rows()[0]["n"]["value"])
+        return answers
+
+    assert asyncio.run(scenario()) == ["3000"] * 4
