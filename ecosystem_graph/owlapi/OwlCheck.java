@@ -209,11 +209,21 @@ public class OwlCheck {
             fatal("missing_file", "no such file: " + file, file.toString());
             return null;
         }
+        OWLDocumentFormat format = file.getName().endsWith(".ttl") ? new TurtleDocumentFormat() : null;
+        FileDocumentSource src = format == null ? new FileDocumentSource(file) : new FileDocumentSource(file, format);
+        return parsed(file, unmapped, catalog, sources, () -> manager.loadOntologyFromOntologyDocument(src));
+    }
+
+    interface Parse {
+        OWLOntology run() throws Exception;
+    }
+
+    /** Runs {@code parse} on {@code file}: the ontology, recorded and reported as loaded, or null with the cause. */
+    static OWLOntology parsed(File file, List<String> unmapped, File catalog, Map<OWLOntology, String> sources,
+                              Parse parse) {
         currentFile = file.getPath();
         try {
-            OWLDocumentFormat format = file.getName().endsWith(".ttl") ? new TurtleDocumentFormat() : null;
-            FileDocumentSource src = format == null ? new FileDocumentSource(file) : new FileDocumentSource(file, format);
-            OWLOntology o = manager.loadOntologyFromOntologyDocument(src);
+            OWLOntology o = parse.run();
             sources.put(o, file.getPath());
             emit("load", "loaded " + file.getPath(), "file", file.getPath(), "ontology",
                 o.getOntologyID().getOntologyIRI().map(IRI::toString).orElse(null),
@@ -270,31 +280,17 @@ public class OwlCheck {
             fatal("unsupported_format", "no OWL API parser for " + wanted.getKey() + " on the classpath", file.getPath());
             return null;
         }
-        currentFile = file.getPath();
-        try {
+        OWLParserFactory parser = factory;
+        return parsed(file, unmapped, catalog, sources, () -> {
             OWLOntology o = manager.createOntology();
             IRI rootIRI = root.getOntologyID().getOntologyIRI().get();
             manager.applyChange(new AddImport(o, manager.getOWLDataFactory().getOWLImportsDeclaration(rootIRI)));
             manager.setOntologyDocumentIRI(o, IRI.create(file.getAbsoluteFile()));
-            OWLDocumentFormat format = factory.createParser().parse(new FileDocumentSource(file, wanted), o,
+            OWLDocumentFormat format = parser.createParser().parse(new FileDocumentSource(file, wanted), o,
                 manager.getOntologyLoaderConfiguration());
             manager.setOntologyFormat(o, format);
-            sources.put(o, file.getPath());
-            emit("load", "loaded " + file.getPath(), "file", file.getPath(), "ontology",
-                o.getOntologyID().getOntologyIRI().map(IRI::toString).orElse(null),
-                "axioms", Integer.toString(o.getAxiomCount()));
             return o;
-        } catch (UnloadableImportException e) {
-            reportImportFailure(e, file, unmapped, catalog);
-            return null;
-        } catch (Exception e) {
-            if (!unmapped.isEmpty()) {
-                reportUnmapped(file, unmapped, catalog);
-            } else {
-                fatal("parse_error", "cannot parse " + file.getPath() + ": " + firstLines(e), file.getPath());
-            }
-            return null;
-        }
+        });
     }
 
     static void reportImportFailure(UnloadableImportException e, File file, List<String> unmapped, File catalog) {
