@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from ..config import Settings
+from typing import TYPE_CHECKING
+
 from ..errors import ConfigError
 from ..vocab import inferred_graph_iri
 from .base import GenerationBuilder, GraphStore, QueryOutput, QueryRequest, Term
+
+if TYPE_CHECKING:  # not imported at run time: the query processes import this package, and pydantic is slow to
+    from ..config import Settings  # import
 
 __all__ = ["GenerationBuilder", "GraphStore", "QueryOutput", "QueryRequest", "Term", "open_store"]
 

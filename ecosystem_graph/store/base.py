@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -106,6 +105,8 @@ class GraphStore(ABC):
 
     async def aquery(self, request: QueryRequest) -> QueryOutput:
         """:meth:`query` for async callers; backends with native async I/O override it."""
+        import asyncio  # here: the query processes import this module, and need no asyncio
+
         return await asyncio.to_thread(self.query, request)
 
     @abstractmethod

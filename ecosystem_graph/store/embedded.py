@@ -12,6 +12,7 @@ reader sees the old data until the swap and a killed load leaves the old generat
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import logging
 import os
@@ -19,6 +20,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -154,7 +156,7 @@ class EmbeddedStore(_ReadSide, GraphStore):
         self._max_bytes = max_bytes
         self._default_timeout = default_timeout
         self._worker_count = workers
-        self._workers: QueryWorkers | None = None
+        self._workers: Future[QueryWorkers] | None = None  # the pool, once it has started
         self._reader_store: ox.Store | None = None
         self._reader_path: str | None = None
         self._lock = threading.Lock()
@@ -280,25 +282,51 @@ class EmbeddedStore(_ReadSide, GraphStore):
         key = (path, request.cache_key())
         cached = self._cache.get(key)
         if cached is None:
-            cached = await self._pool().arun(path, request, request.timeout or self._default_timeout)
+            cached = await (await self._apool()).arun(path, request, request.timeout or self._default_timeout)
             self._cache.put(key, cached)
         return cached
 
     def warm_up(self) -> None:
+        """Start the query processes in the background; returns at once."""
         if self._worker_count:
-            self._pool()
+            self._starting_pool()
 
     def _pool(self) -> QueryWorkers:
+        return self._starting_pool().result()
+
+    async def _apool(self) -> QueryWorkers:
+        """The pool, awaited without blocking the event loop while its first process starts."""
+        starting = self._starting_pool()
+        return starting.result() if starting.done() else await asyncio.wrap_future(starting)
+
+    def _starting_pool(self) -> Future[QueryWorkers]:
+        """The pool, started in a thread at the first call (again after a failed start); it is ready when its first
+        process is (:class:`QueryWorkers`)."""
         with self._lock:
-            if self._workers is None:
-                self._workers = QueryWorkers(self._worker_count, inferred_graph=self._inferred_graph,
-                                             max_bytes=self._max_bytes)
+            if self._workers is None or (self._workers.done() and self._workers.exception() is not None):
+                self._workers = Future()
+                threading.Thread(target=self._start_pool, args=(self._workers,), daemon=True,
+                                 name="ecosystem-graph-query-pool").start()
             return self._workers
+
+    def _start_pool(self, starting: Future[QueryWorkers]) -> None:
+        try:
+            starting.set_result(QueryWorkers(self._worker_count, inferred_graph=self._inferred_graph,
+                                             max_bytes=self._max_bytes, generation=self._published))
+        except BaseException as error:  # handed to the queries that wait for the pool (and tried again after)
+            log.warning("the query processes did not start: %s: %s", type(error).__name__, error)
+            starting.set_exception(error)
+
+    def _published(self) -> str | None:
+        try:
+            return self.current_path()
+        except StoreUnavailable:
+            return None
 
     def close(self) -> None:
         with self._lock:
-            if self._workers is not None:
-                self._workers.close()
-                self._workers = None
+            starting, self._workers = self._workers, None
             self._reader_store = None
             self._reader_path = None
+        if starting is not None and starting.exception() is None:  # waits for a pool still starting
+            starting.result().close()

@@ -16,7 +16,7 @@ import struct
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -24,37 +24,13 @@ from multiprocessing.process import BaseProcess
 
 from .. import errors
 from ..errors import EcosystemGraphError, QueryTimeout, StoreUnavailable
+from . import worker_process
 from .base import QueryOutput, QueryRequest
 
 log = logging.getLogger(__name__)
 
 #: seconds a new query process may take to start before it is given up
 STARTUP_TIMEOUT = 120.0
-
-
-def _worker_main(conn: Connection, inferred_graph: str, max_bytes: int) -> None:
-    import pyoxigraph as ox
-
-    from .engine import execute
-
-    conn.send(("ready", None))  # imports done: from now on the process answers in query time
-    store = None
-    opened: str | None = None
-    while True:
-        try:
-            path, request = conn.recv()
-        except (EOFError, KeyboardInterrupt):
-            return
-        try:
-            if path != opened:
-                store = None  # close the old generation before opening the new one
-                store = ox.Store.read_only(path)
-                opened = path
-            conn.send(("ok", execute(store, request, inferred_graph=inferred_graph, max_bytes=max_bytes)))
-        except EcosystemGraphError as error:
-            conn.send(("error", (type(error).__name__, str(error))))
-        except Exception as error:  # reported to the parent, which logs it with the query as a 500
-            conn.send(("crash", f"{type(error).__name__}: {error}"))
 
 
 @dataclass
@@ -74,39 +50,58 @@ def _unpack(status: str, payload: object) -> QueryOutput:
 
 
 class QueryWorkers:
-    """A fixed-size pool of query processes with hard per-query timeouts."""
+    """A fixed-size pool of query processes with hard per-query timeouts.
 
-    def __init__(self, size: int, *, inferred_graph: str, max_bytes: int):
+    The constructor returns once one process has started: the others join the pool as they come up, so the
+    first queries are answered while they start. ``generation`` (called when a process starts) names the
+    generation each new process opens before it reports ready; None when there is none yet.
+    """
+
+    def __init__(self, size: int, *, inferred_graph: str, max_bytes: int,
+                 generation: Callable[[], str | None] | None = None):
         # forkserver: a clean single-threaded server (safe beside uvicorn's threads, unlike fork) forks each
         # worker with pyoxigraph already imported, so starting or replacing one takes milliseconds; spawn would
-        # re-import the console script's whole module tree in every worker.
+        # import it all again in every worker. (Each still imports the main module again, which cli.py keeps
+        # light; the fork server imports worker_process and what it needs alone, so that it starts quickly.)
         self._context = mp.get_context("forkserver")
-        self._context.set_forkserver_preload([__name__, "pyoxigraph", "ecosystem_graph.store.engine"])
+        self._context.set_forkserver_preload([worker_process.__name__, "pyoxigraph", "ecosystem_graph.store.engine"])
         self._inferred_graph = inferred_graph
         self._max_bytes = max_bytes
+        self._generation = generation or (lambda: None)
         self._lock = threading.Lock()
         self._free = threading.Condition(self._lock)
         self._idle: list[_Worker] = []
         self._async_waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]] = deque()
         self._closed = False
         self._all: list[_Worker] = []
-        started = [self._spawn() for _ in range(size)]
-        for worker in started:  # they start in parallel; the first query's timeout starts after them
-            self._await_ready(worker)
-        self._idle.extend(started)
+        first = self._spawn()
+        self._await_ready(first)  # the first query's timeout starts once a process is ready
+        self._release(first)
+        if size > 1:  # the others start now (not beside the first, which they would slow down on a busy machine)
+            threading.Thread(target=self._start_more, args=(size - 1,), daemon=True,
+                             name="ecosystem-graph-query-start").start()
 
     # --- processes ------------------------------------------------------------------------------
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_worker_main, args=(child, self._inferred_graph, self._max_bytes), daemon=True,
+            target=worker_process.main, args=(child, self._inferred_graph, self._max_bytes, self._generation()),
+            daemon=True,
             name="ecosystem-graph-query",
         )
         process.start()
         child.close()
         worker = _Worker(process, parent)
         self._all.append(worker)
+        if self._closed:  # close() ran meanwhile, and may have missed it
+            process.kill()
         return worker
+
+    def _start_more(self, count: int) -> None:
+        """Start ``count`` more processes, in parallel; each joins the pool once it has started."""
+        started = [self._spawn() for _ in range(count) if not self._closed]
+        for worker in started:
+            self._release_when_ready(worker)
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.process.kill()

@@ -5,7 +5,6 @@ Only this package imports FastAPI.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -30,10 +29,10 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # start the query processes now, beside the server's own start, not at the first query
-        warming = asyncio.get_running_loop().run_in_executor(None, graph_store.warm_up)
+        # the query processes start in the background (unless `serve` started them already), beside the
+        # server's own start; the first query waits for the first of them to be ready, not for all
+        graph_store.warm_up()
         yield
-        await warming
         graph_store.close()
 
     app = FastAPI(
