@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 import re
-
-import rdflib
+from typing import TYPE_CHECKING
 
 from . import vocab
 from .errors import NotAcceptable, NotFound, QueryError
 from .store import GraphStore, QueryRequest
+
+if TYPE_CHECKING:
+    import rdflib
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +159,8 @@ def describe(store: GraphStore, iri: str, *, timeout: float | None = None) -> rd
         # host, no control characters, "%" and two hex digits...); the rest of the text is ours, so a refusal
         # means that iri is not an IRI, and nothing can be known about it
         raise NotFound(f"{iri!r} is not an IRI") from None
+    import rdflib  # here, not at start-up: only descriptions and pages need it
+
     graph = rdflib.Graph()
     graph.parse(data=body, format="nt")
     if (rdflib.URIRef(iri), None, None) not in graph and (None, None, rdflib.URIRef(iri)) not in graph:
@@ -186,6 +190,8 @@ def ontology_graph(store: GraphStore, graphs: list[str], *, timeout: float | Non
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {values} }} }}",
         timeout=timeout,
     )
+    import rdflib
+
     graph = rdflib.Graph()
     graph.parse(data=body, format="nt")
     if not len(graph):

@@ -7,12 +7,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import reasoning, search, shacl_sparql, validation
+from . import reasoning, search
 from .config import Settings
 from .errors import ValidationFailed
 from .sources import SourceFile, discover
 from .store import GenerationBuilder, GraphStore, QueryRequest
+
+if TYPE_CHECKING:
+    from . import validation
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +97,8 @@ def check_generation(generation: GenerationBuilder, files: list[SourceFile], sha
 
     :raises ValidationFailed: with one readable line per violation, naming node, constraint and file.
     """
+    from . import shacl_sparql, validation  # pySHACL and rdflib: imported by what checks, not by what serves
+
     data_graphs = [f.graph for f in files if not f.is_ontology]
     ontology_graphs = [f.graph for f in files if f.is_ontology and f.path != shapes_path]
     if not data_graphs:
@@ -128,7 +134,7 @@ def _with_files(generation: GenerationBuilder, violation: validation.Violation,
         substitutions={"node": {"type": "uri", "value": violation.focus_node}},
     )).rows()
     files = tuple(sorted(by_graph.get(r["g"]["value"], r["g"]["value"]) for r in rows))
-    return validation.Violation(**{**violation.__dict__, "files": files})
+    return type(violation)(**{**violation.__dict__, "files": files})
 
 
 def _graph_sizes(generation: GenerationBuilder) -> dict[str, int]:

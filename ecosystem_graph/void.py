@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from .config import Settings
 from .store import GraphStore
-from .store.formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
+from .store.formats import DESCRIPTION_SERIALIZERS, GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 from .vocab import SD as SD_NS
 from .vocab import VOID as VOID_NS
 from .vocab import inferred_graph_iri
@@ -40,14 +40,7 @@ FORMAT_IRIS: dict[str, URIRef] = {
 }
 
 #: media type -> rdflib serializer, for the descriptions themselves.
-SERIALIZERS: dict[str, str] = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-    "application/ld+json": "json-ld",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-}
+SERIALIZERS: dict[str, str] = DESCRIPTION_SERIALIZERS
 DESCRIPTION_MEDIA_TYPES: tuple[str, ...] = tuple(SERIALIZERS)
 
 _EXAMPLES = 5

@@ -20,6 +20,16 @@ GRAPH_MEDIA_TYPES: tuple[str, ...] = (
 
 DATASET_MEDIA_TYPES: tuple[str, ...] = ("application/trig", "application/n-quads")
 
+#: media type -> rdflib serializer, for the descriptions of the service and the dataset (void.py).
+DESCRIPTION_SERIALIZERS: dict[str, str] = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
+}
+
 #: common aliases clients send, mapped to the canonical media type.
 ALIASES: dict[str, str] = {
     "application/json": "application/sparql-results+json",

@@ -10,17 +10,16 @@ or ``/data/{kind}/{slug}.ttl|.jsonld|.nt|.rdf``. The ontology uses hash IRIs (``
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from .. import describe, ontology_docs
+from .. import describe
 from ..errors import NotAcceptable, NotFound
 from ..i18n import messages
-from ..resource_view import page
 from .deps import SettingsDep, StoreDep
 from .negotiation import negotiate
 from .views import LANGUAGES, LanguageDep, linker, render
@@ -78,11 +77,18 @@ async def resource(path: Slug, request: Request, store: StoreDep, settings: Sett
                   summary="The HTML page of an individual, in Russian or English", responses=_ERRORS)
 async def resource_page(path: Slug, request: Request, store: StoreDep, settings: SettingsDep,
                         lang: LanguageDep) -> HTMLResponse:
-    view = await run_in_threadpool(page, store, f"{settings.base_iri}id/{path}", lang=lang,
+    view = await run_in_threadpool(_page, store, f"{settings.base_iri}id/{path}", lang=lang,
                                    linker=linker(settings.base_iri, lang), timeout=settings.query_timeout)
     formats = [{"name": FORMAT_NAMES[ext], "media_type": media_type, "href": f"/data/{quote(path)}.{ext}"}
                for ext, media_type in describe.EXTENSIONS.items()]
     return render(request, "resource.html", lang=lang, view=view, formats=formats, m=messages(lang))
+
+
+def _page(*args: Any, **kwargs: Any) -> Any:
+    """:func:`.resource_view.page`, imported (with rdflib) at the first page rather than at start-up."""
+    from ..resource_view import page
+
+    return page(*args, **kwargs)
 
 
 @router.api_route("/data/{path:path}", methods=["GET", "HEAD"],
@@ -99,6 +105,8 @@ async def resource_data(path: Slug, store: StoreDep, settings: SettingsDep) -> R
 
 
 async def _ontology(request: Request, store: StoreDep, settings: SettingsDep, lang: str, media_type: str) -> Response:
+    from .. import ontology_docs  # rdflib and jinja2: imported at the first ontology page, not at start-up
+
     if media_type == HTML:
         switch = {code: f"{request.url.path}?lang={code}" for code in LANGUAGES}
         html = await run_in_threadpool(ontology_docs.reference_html, settings, lang=lang, languages=switch)

@@ -4,28 +4,35 @@
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from .. import void
 from ..config import Settings
 from ..errors import NotAcceptable
 from ..store import GraphStore
+from ..store.formats import DESCRIPTION_SERIALIZERS
 from .deps import SettingsDep, StoreDep
 from .negotiation import negotiate
 
+if TYPE_CHECKING:
+    from .. import void
+
 router = APIRouter(tags=["service"])
+
+DESCRIPTION_MEDIA_TYPES: tuple[str, ...] = tuple(DESCRIPTION_SERIALIZERS)
 
 GRAPH_STORE_PATH = "/rdf-graph-store"
 #: dump path -> media type
 DUMPS: dict[str, str] = {"/dump.trig": "application/trig", "/dump.nq": "application/n-quads"}
 
 
-def endpoints(request: Request) -> void.Endpoints:
-    """This server's URLs as the client reached it."""
-    root = str(request.base_url)
+def endpoints(root: str) -> void.Endpoints:
+    """This server's URLs, under ``root`` (the base URL as the client reached it)."""
+    from .. import void  # rdflib: imported at the first description (in a worker thread), not at start-up
+
     return void.Endpoints(
         sparql=root + "sparql",
         graph_store=root + GRAPH_STORE_PATH.lstrip("/"),
@@ -35,32 +42,36 @@ def endpoints(request: Request) -> void.Endpoints:
 
 
 def _description_type(request: Request) -> str:
-    media_type = negotiate(request.headers.get("accept"), void.DESCRIPTION_MEDIA_TYPES)
+    media_type = negotiate(request.headers.get("accept"), DESCRIPTION_MEDIA_TYPES)
     if media_type is None:
-        raise NotAcceptable(f"descriptions are written as {', '.join(void.DESCRIPTION_MEDIA_TYPES)}")
+        raise NotAcceptable(f"descriptions are written as {', '.join(DESCRIPTION_MEDIA_TYPES)}")
     return media_type
 
 
-def _render(builder, store: GraphStore, settings: Settings, where: void.Endpoints, media_type: str) -> bytes:
-    return void.serialize(builder(store, settings, where), media_type)
+def _render(builder: str, store: GraphStore, settings: Settings, root: str, media_type: str) -> bytes:
+    """The description ``void.<builder>`` makes, serialised (in a worker thread: rdflib is slow)."""
+    from .. import void
+
+    return void.serialize(getattr(void, builder)(store, settings, endpoints(root)), media_type)
 
 
 async def describe_service(request: Request, store: GraphStore, settings: Settings) -> Response:
     """The SPARQL 1.1 Service Description, in the RDF format the client prefers (Turtle by default); a browser
     (preferring HTML) is sent to the query editor instead."""
-    if negotiate(request.headers.get("accept"), (*void.DESCRIPTION_MEDIA_TYPES, "text/html")) == "text/html":
+    if negotiate(request.headers.get("accept"), (*DESCRIPTION_MEDIA_TYPES, "text/html")) == "text/html":
         return RedirectResponse(request.scope.get("root_path", "") + "/", status_code=303, headers={"Vary": "Accept"})
     media_type = _description_type(request)
-    body = await run_in_threadpool(_render, void.service_description, store, settings, endpoints(request),
+    body = await run_in_threadpool(_render, "service_description", store, settings, str(request.base_url),
                                    media_type)
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
 
 @router.get("/.well-known/void", summary="VoID description of the dataset",
-            responses={200: {"content": {m: {} for m in void.DESCRIPTION_MEDIA_TYPES}}})
+            responses={200: {"content": {m: {} for m in DESCRIPTION_MEDIA_TYPES}}})
 async def void_document(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     media_type = _description_type(request)
-    body = await run_in_threadpool(_render, void.void_description, store, settings, endpoints(request), media_type)
+    body = await run_in_threadpool(_render, "void_description", store, settings, str(request.base_url),
+                                   media_type)
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..resource_view import Linker
 from ..search import SearchIndex, index_for
 from .deps import SettingsDep, StoreDep
 from .negotiation import negotiate_language
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from ..resource_view import Linker
 
 LANGUAGES = ("ru", "en")
 #: static assets (vendored libraries, the explore pages' scripts), served at /ui
@@ -67,11 +70,15 @@ IndexDep = Annotated[SearchIndex, Depends(search_index)]
 
 
 def linker(base_iri: str, lang: str) -> Linker:
+    from ..resource_view import Linker  # and rdflib: at the first page, not at start-up
+
     return Linker(base_iri, lang=lang)
 
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, select_autoescape  # at the first page, not at start-up
+
     return Environment(loader=PackageLoader("ecosystem_graph.web", "templates"), autoescape=select_autoescape())
 
 
