@@ -67,14 +67,18 @@ def progress_bar(enabled: bool = True) -> Iterator[loader.Progress]:
         yield update
 
 
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        out.print(__version__)
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug messages")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit", callback=_print_version,
+                                          is_eager=True)] = False,
 ) -> None:
-    if version:
-        out.print(__version__)
-        raise typer.Exit()
     State.verbose = verbose
     configure_logging(verbose)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -78,18 +77,6 @@ class Settings(BaseSettings):
     @property
     def queries_path(self) -> Path:
         return self.resolve(self.queries_dir)
-
-    def as_environment(self) -> dict[str, str]:
-        """These settings as ``ECOSYSTEM_GRAPH_*`` variables (for server processes that read their own)."""
-        env = {}
-        for name, value in self.model_dump(mode="json").items():
-            if value is None:
-                continue
-            secret = getattr(self, name)
-            if isinstance(secret, SecretStr):
-                value = secret.get_secret_value()
-            env[f"ECOSYSTEM_GRAPH_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
-        return env
 
     @property
     def read_only(self) -> bool:

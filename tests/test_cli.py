@@ -125,3 +125,10 @@ def test_malformed_query_is_bad_input(loaded: Settings) -> None:
     result = run(loaded, "query", "SELECT ?s WHERE { ?s ?p }")
     assert result.returncode == 2
     assert "error" in result.stderr.lower()
+
+
+def test_version_is_printed_without_a_command(mini_settings: Settings) -> None:
+    from ecosystem_graph import __version__
+
+    result = run(mini_settings, "--version")
+    assert (result.returncode, result.stdout.strip()) == (0, __version__), result.stderr
