@@ -2,6 +2,7 @@
 
     python -m benchmarks                      # 100k and 1M triples
     python -m benchmarks --scales 10m --repeat 1 --rdflib-max 0 --append      # 10M, separately, added to the report
+    python -m benchmarks --scales 1m --steps endpoint --append                 # measure one step again
 
 Per scale: a synthetic project (``ecosystem-graph generate``, fixed seed); load throughput of our loader against
 raw ``pyoxigraph.Store.bulk_load`` on the same files (alternating runs, medians); the SHACL gate (SPARQL engine;
@@ -45,28 +46,57 @@ def git_commit() -> str:
     return head + ("+changes" if dirty else "")
 
 
+STEPS = ("load", "full", "peers", "latency", "endpoint")
+
+
 def run_scale(label: str, triples: int, args: argparse.Namespace) -> ScaleResult:
+    """Every step in ``args.steps`` at one scale; with ``--append``, the steps not run keep their earlier results."""
     work = args.workdir / label
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     project = synthetic.generate(work / "project", triples=triples, seed=args.seed, template=REPO)
-    result = ScaleResult(scale=label, triples=project.triples, files=len(project.files) + 1)
-    result.notes.append(f"run {args.started}, commit {args.commit}, `{args.command.strip()}`")
-    result.notes.append(f"generated in {project.seconds:.1f} s ({project.triples_per_second:,.0f} triples/s)")
+    result = args.earlier.get(label) or ScaleResult(scale=label, triples=project.triples, files=len(project.files) + 1)
+    if label not in args.earlier:
+        result.notes.append(f"generated in {project.seconds:.1f} s ({project.triples_per_second:,.0f} triples/s)")
+    result.notes.append(f"run {args.started}, commit {args.commit}, steps {', '.join(args.steps)}: "
+                        f"`{args.command.strip()}`")
     path, limit = str(project.path), args.step_timeout
     print(f"[{label}] {project.triples:,} triples in {work}", flush=True)
 
-    for i in range(args.repeat):  # alternate ours and raw, so that drift in the machine's load hits both alike
-        result.load[f"raw disk {i}"] = in_child(load.raw_bulk_load, path, str(work / f"raw-{i}"), timeout=limit)
-        result.load[f"ours {i}"] = in_child(load.ours, path, str(work / f"ours-{i}"), validate=True, reason=False,
-                                            commit=False, timeout=limit)
-        shutil.rmtree(work / f"raw-{i}", ignore_errors=True)
-        shutil.rmtree(work / f"ours-{i}", ignore_errors=True)
-        print(f"[{label}] load run {i + 1}/{args.repeat} done", flush=True)
-    result.load["raw memory"] = in_child(load.raw_bulk_load, path, None, timeout=limit)
-    result.load["full load"] = in_child(load.ours, path, str(work / "store"), validate=True, reason=True, commit=True,
-                                        timeout=limit)
-    print(f"[{label}] full load (validate, reason, search index) done", flush=True)
+    if "load" in args.steps:
+        for i in range(args.repeat):  # alternate ours and raw, so that drift in the machine's load hits both alike
+            result.load[f"raw disk {i}"] = in_child(load.raw_bulk_load, path, str(work / f"raw-{i}"), timeout=limit)
+            result.load[f"ours {i}"] = in_child(load.ours, path, str(work / f"ours-{i}"), validate=True,
+                                                reason=False, commit=False, timeout=limit)
+            shutil.rmtree(work / f"raw-{i}", ignore_errors=True)
+            shutil.rmtree(work / f"ours-{i}", ignore_errors=True)
+            print(f"[{label}] load run {i + 1}/{args.repeat} done", flush=True)
+        result.load["raw memory"] = in_child(load.raw_bulk_load, path, None, timeout=limit)
+    if "full" in args.steps:
+        result.load["full load"] = in_child(load.ours, path, str(work / "store"), validate=True, reason=True,
+                                            commit=True, timeout=limit)
+        print(f"[{label}] full load (validate, reason, search index) done", flush=True)
+    elif "latency" in args.steps:  # the store the queries need, built without the (already measured) gate
+        in_child(load.ours, path, str(work / "store"), validate=False, reason=True, commit=True, timeout=limit)
+    if "peers" in args.steps:
+        run_peers(result, project, work, triples, args)
+    if "latency" in args.steps:
+        measured = in_child(latency.ours, path, str(work / "store"), args.latency_repeat, 10.0, args.query_timeout,
+                            timeout=limit)
+        result.latency = {"ours": measured}
+        print(f"[{label}] latency done", flush=True)
+        save(args, result)  # a long run keeps what it measured should a later step be stopped
+    if "endpoint" in args.steps and args.endpoint_duration > 0:
+        result.endpoint = run_endpoints(project, work, triples, args)
+    save(args, result)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def run_peers(result: ScaleResult, project: synthetic.GeneratedProject, work: Path, triples: int,
+              args: argparse.Namespace) -> None:
+    path, limit = str(project.path), args.step_timeout
     if triples <= args.pyshacl_max:
         result.load["pyshacl"] = in_child(load.ours, path, str(work / "pyshacl"), validate=True, reason=False,
                                           commit=False, engine="pyshacl", timeout=limit)
@@ -76,34 +106,26 @@ def run_scale(label: str, triples: int, args: argparse.Namespace) -> ScaleResult
         queries = latency.for_rdflib(project.path) if triples <= args.rdflib_query_max else {}
         result.load["rdflib"] = in_child(load.rdflib_memory, path, queries, 3, args.rdflib_query_timeout,
                                          timeout=limit)
-    print(f"[{label}] peers loaded", flush=True)
-
-    measured = in_child(latency.ours, path, str(work / "store"), args.latency_repeat, 10.0, args.query_timeout,
-                        timeout=limit)
-    result.latency = {"ours": measured}
-    everything = (measured.value or {}).pop("subjects", [])
-    subjects = everything[:: max(1, len(everything) // args.subjects)][: args.subjects]
-    print(f"[{label}] latency done", flush=True)
-    save(args, result)  # a long run keeps what it measured should a later step be stopped
-    if args.endpoint_duration > 0 and subjects:
-        result.endpoint = run_endpoints(project, work, subjects, triples, args)
-    save(args, result)
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
-    return result
+    print(f"[{project.path.parent.name}] peers loaded", flush=True)
 
 
 def save(args: argparse.Namespace, result: ScaleResult) -> None:
     report.write(args.output, sorted([*args.done, result], key=lambda r: r.triples), args)
 
 
-def run_endpoints(project: synthetic.GeneratedProject, work: Path, subjects: list[str], triples: int,
-                  args: argparse.Namespace) -> dict:
+def run_endpoints(project: synthetic.GeneratedProject, work: Path, triples: int, args: argparse.Namespace) -> dict:
     """Each server on the same asserted triples: ours is loaded without reasoning, like the peers."""
     plain = in_child(load.ours, str(project.path), str(work / "plain"), validate=False, reason=False, commit=True,
                      timeout=args.step_timeout)
     if not plain.ok:
         return {"error": f"could not build the store to serve: {plain.error}"}
+    found = in_child(latency.subjects, str(project.path), str(work / "plain"), timeout=args.step_timeout)
+    everything = found.value if found.ok else []
+    subjects = everything[:: max(1, len(everything) // args.subjects)][: args.subjects]
+    if not subjects:
+        return {"error": f"no subjects for the point queries: {found.error}"}
+    if not (work / "oxigraph").exists():  # its load was measured in an earlier run (steps without peers)
+        in_child(load.oxigraph_cli_load, str(project.path), str(work / "oxigraph"), timeout=args.step_timeout)
     files = [p for p, _m, _g in load.project_files(str(project.path))]
     fixed = project.parameters["university"]
     def serve(workers: int) -> list[str]:
@@ -161,14 +183,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated projects and stores")
     parser.add_argument("--output", type=Path, default=REPO / "docs" / "benchmarks.md")
     parser.add_argument("--append", action="store_true", help="keep the scales already in --output (10M later)")
+    parser.add_argument("--steps", default=",".join(STEPS),
+                        help="steps to run: load (ours against raw, alternating), full (the whole load once), peers "
+                             "(the other loaders), latency, endpoint; with --append the others keep their results")
     args = parser.parse_args(argv)
     args.command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
     args.load_before = load_average()
     args.started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     args.commit = git_commit()
     scales = [text.strip() for text in args.scales.split(",")]
-    # a scale measured again replaces its earlier section
-    args.done = [r for r in report.previous(args.output) if r.scale not in scales] if args.append else []
+    args.steps = [step.strip() for step in args.steps.split(",") if step.strip()]
+    if unknown := set(args.steps) - set(STEPS):
+        parser.error(f"unknown steps {', '.join(sorted(unknown))}; choose from {', '.join(STEPS)}")
+    earlier = report.previous(args.output) if args.append else []
+    # a scale measured again replaces its section; with some steps only, it is updated in place
+    args.earlier = {r.scale: r for r in earlier if r.scale in scales} if set(args.steps) != set(STEPS) else {}
+    args.done = [r for r in earlier if r.scale not in scales]
     common.MEMORY_LIMIT["bytes"] = int(args.memory_limit_gb * 2**30)
     if shutil.which("wrk") is None:
         args.endpoint_duration = 0
