@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from ..errors import NotAcceptable, QueryError, ResultTooLarge, SourceError
 from . import formats, sparql_text
-from .base import QueryOutput, QueryRequest, Term
+from .base import QueryOutput, QueryRequest
 
 # A dataset clause (FROM / FROM NAMED) outside strings and comments: then the query names its own dataset.
 _DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[A-Za-z_][\w.-]*:|:)", re.IGNORECASE)
@@ -19,22 +19,6 @@ def has_dataset_clause(sparql: str) -> bool:
     if "from" not in sparql.lower():  # the common case, without masking strings and comments
         return False
     return bool(_DATASET_CLAUSE.search(sparql_text.mask(sparql)))
-
-
-def to_term(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """A SPARQL-JSON term as a pyoxigraph term (for safe substitution of query parameters)."""
-    kind = term.get("type")
-    if kind == "uri":
-        return ox.NamedNode(term["value"])
-    if kind == "bnode":
-        return ox.BlankNode(term["value"])
-    if kind in ("literal", "typed-literal"):
-        if "xml:lang" in term:
-            return ox.Literal(term["value"], language=term["xml:lang"])
-        if "datatype" in term:
-            return ox.Literal(term["value"], datatype=ox.NamedNode(term["datatype"]))
-        return ox.Literal(term["value"])
-    raise QueryError(f"unknown term type {kind!r}")
 
 
 def dataset_options(store: ox.Store, request: QueryRequest, inferred_graph: str) -> dict:
@@ -82,20 +66,17 @@ def execute(store: ox.Store, request: QueryRequest, *, inferred_graph: str, max_
     :raises ResultTooLarge: the serialisation grew past ``max_bytes``.
     """
     options = dataset_options(store, request, inferred_graph)
-    substitutions = {ox.Variable(k): to_term(v) for k, v in request.substitutions.items()}
+    # Parameters become a VALUES block at the start of the WHERE group, built from terms (their N-Triples form
+    # is fully escaped), never from caller text. Not pyoxigraph's substitutions: it joins them after evaluating
+    # the whole pattern, so a query bound to one node costs as much as one over all of them (cq12 at 1M
+    # triples: 17.8 s substituted, 0.025 s with the leading VALUES).
+    sparql = sparql_text.bind(request.sparql, request.substitutions)
     try:
-        try:
-            result = store.query(request.sparql, base_iri=request.base_iri, substitutions=substitutions or None,
-                                 **options)
-        except RuntimeError as error:
-            if "does not contains variable" not in str(error):
-                raise QueryError(f"query evaluation failed: {error}") from None
-            # pyoxigraph substitutes only projected variables; bind the others with a VALUES block built
-            # from terms (their N-Triples form is fully escaped), never from caller text.
-            result = store.query(sparql_text.bind(request.sparql, request.substitutions), base_iri=request.base_iri,
-                                 **options)
+        result = store.query(sparql, base_iri=request.base_iri, **options)
     except SyntaxError as error:
         raise QueryError(str(error)) from None
+    except RuntimeError as error:
+        raise QueryError(f"query evaluation failed: {error}") from None
     if isinstance(result, ox.QueryTriples):
         kind = "graph"
     else:

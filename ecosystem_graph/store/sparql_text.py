@@ -1,7 +1,7 @@
-"""SPARQL text handling for servers we talk to over HTTP: the query form, and safe binding of parameters.
+"""SPARQL text handling: the query form, and safe binding of parameters, for every backend.
 
-A remote server cannot take pyoxigraph's substitutions, so a binding becomes a ``VALUES`` block placed at
-the start of the query's outermost ``WHERE`` group. That keeps the meaning of a pre-bound variable for the
+A binding becomes a ``VALUES`` block placed at the start of the query's outermost ``WHERE`` group (a remote
+server has no substitution API, and pyoxigraph's joins the values only after the whole pattern is evaluated). That keeps the meaning of a pre-bound variable for the
 queries we write (the value is joined before OPTIONAL, FILTER, GROUP BY and aggregates see it), where a
 trailing ``VALUES`` after the query would be joined only after aggregation. Terms are serialised by us,
 with every character that could end a string or an IRI escaped or refused, so a value is always data.
