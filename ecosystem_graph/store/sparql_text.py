@@ -1,7 +1,8 @@
 """SPARQL text handling: the query form, and safe binding of parameters, for every backend.
 
 A binding becomes a ``VALUES`` block placed at the start of the query's outermost ``WHERE`` group (a remote
-server has no substitution API, and pyoxigraph's joins the values only after the whole pattern is evaluated). That keeps the meaning of a pre-bound variable for the
+server has no substitution API, and pyoxigraph's joins the values only after the whole pattern is evaluated).
+That keeps the meaning of a pre-bound variable for the
 queries we write (the value is joined before OPTIONAL, FILTER, GROUP BY and aggregates see it), where a
 trailing ``VALUES`` after the query would be joined only after aggregation. Terms are serialised by us,
 with every character that could end a string or an IRI escaped or refused, so a value is always data.
