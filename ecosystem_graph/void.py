@@ -39,10 +39,6 @@ FORMAT_IRIS: dict[str, URIRef] = {
     "application/n-quads": FORMATS["N-Quads"],
 }
 
-#: media type -> rdflib serializer, for the descriptions themselves.
-SERIALIZERS: dict[str, str] = DESCRIPTION_SERIALIZERS
-DESCRIPTION_MEDIA_TYPES: tuple[str, ...] = tuple(SERIALIZERS)
-
 _EXAMPLES = 5
 
 
@@ -197,6 +193,6 @@ def void_description(store: GraphStore, settings: Settings, endpoints: Endpoints
 
 
 def serialize(graph: Graph, media_type: str) -> bytes:
-    """The description in one of :data:`DESCRIPTION_MEDIA_TYPES`."""
-    data = graph.serialize(format=SERIALIZERS[media_type], encoding="utf-8")
+    """The description in one of :data:`.store.formats.DESCRIPTION_MEDIA_TYPES`."""
+    data = graph.serialize(format=DESCRIPTION_SERIALIZERS[media_type], encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")

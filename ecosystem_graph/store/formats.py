@@ -29,6 +29,7 @@ DESCRIPTION_SERIALIZERS: dict[str, str] = {
     "application/trig": "trig",
     "application/n-quads": "nquads",
 }
+DESCRIPTION_MEDIA_TYPES: tuple[str, ...] = tuple(DESCRIPTION_SERIALIZERS)
 
 #: common aliases clients send, mapped to the canonical media type.
 ALIASES: dict[str, str] = {

@@ -16,7 +16,7 @@ from ..config import Settings
 from ..errors import EcosystemGraphError
 from ..store import GraphStore
 from .errors import error_response
-from .sparql import FORM, QUERY, answer_query, content_type, decode_body
+from .sparql import answer_query, post_operation
 
 
 class SparqlFastLane:
@@ -39,8 +39,9 @@ class SparqlFastLane:
             if method == "POST":
                 body = await _read_body(receive)
             params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-            operation = self._operation(method, headers, params, body)
-            if operation is None or operation.is_update or operation.query is None:
+            operation = protocol.read_operation(params) if method == "GET" else \
+                post_operation(headers.get("content-type"), body, params)
+            if operation is None or operation.query is None:  # the service description, an update
                 await self.app(scope, _replay(body, receive) if method == "POST" else receive, send)
                 return
             response = await answer_query(
@@ -50,20 +51,6 @@ class SparqlFastLane:
         except EcosystemGraphError as error:
             response = error_response(error, method, self.path)
         await response(scope, receive, send)
-
-    @staticmethod
-    def _operation(method: str, headers: dict[str, str], params: list[tuple[str, str]],
-                   body: bytes) -> protocol.Operation | None:
-        if method == "GET":
-            return protocol.read_operation(params)
-        media_type = content_type(headers.get("content-type"))
-        text = decode_body(body)
-        if media_type == FORM:
-            params += parse_qsl(text, keep_blank_values=True)
-            return protocol.read_operation(params)
-        if media_type == QUERY:
-            return protocol.read_operation(params, direct_query=text)
-        return None  # an update: the route checks the token and applies it
 
 
 def _headers(scope: Scope) -> dict[str, str]:

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from ..config import Settings
 from ..errors import NotAcceptable
 from ..store import GraphStore
-from ..store.formats import DESCRIPTION_SERIALIZERS
+from ..store.formats import DESCRIPTION_MEDIA_TYPES
 from .deps import SettingsDep, StoreDep
 from .negotiation import negotiate
 
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 router = APIRouter(tags=["service"])
 
-DESCRIPTION_MEDIA_TYPES: tuple[str, ...] = tuple(DESCRIPTION_SERIALIZERS)
 
 GRAPH_STORE_PATH = "/rdf-graph-store"
 #: dump path -> media type

@@ -100,15 +100,8 @@ async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -
              responses={200: _RESULTS, 204: {"description": "Update applied"}, **_STATUS_DOCS},
              openapi_extra={"requestBody": _POST_BODY})
 async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    media_type = content_type(request.headers.get("content-type"))
     params = list(request.query_params.multi_items())
-    text = decode_body(await request.body())
-    if media_type == FORM:
-        params += parse_qsl(text, keep_blank_values=True)
-        operation = protocol.read_operation(params)
-    else:
-        direct = {"direct_query": text} if media_type == QUERY else {"direct_update": text}
-        operation = protocol.read_operation(params, **direct)
+    operation = post_operation(request.headers.get("content-type"), await request.body(), params)
     if operation is None:
         raise QueryError("the request carries neither a query nor an update")
     if operation.is_update:
@@ -129,7 +122,23 @@ async def _answer(request: Request, store: GraphStore, settings: Settings, opera
                            include_inferred=operation.include_inferred)
 
 
-def content_type(header: str | None) -> str:
+def post_operation(content_type_header: str | None, body: bytes,
+                   params: list[tuple[str, str]]) -> protocol.Operation | None:
+    """The operation a POST carries; a form's fields are added to ``params`` (the URL's parameters).
+
+    :raises UnsupportedMediaType: see :func:`_content_type`.
+    :raises QueryError: a body that is not UTF-8, or an operation :func:`protocol.read_operation` refuses.
+    """
+    media_type = _content_type(content_type_header)
+    text = _decode(body)
+    if media_type == FORM:
+        params += parse_qsl(text, keep_blank_values=True)
+        return protocol.read_operation(params)
+    direct = {"direct_query": text} if media_type == QUERY else {"direct_update": text}
+    return protocol.read_operation(params, **direct)
+
+
+def _content_type(header: str | None) -> str:
     """The media type of a query or update body.
 
     :raises UnsupportedMediaType: not one of the three the Protocol defines, or a charset other than UTF-8.
@@ -146,7 +155,7 @@ def content_type(header: str | None) -> str:
     return media_type
 
 
-def decode_body(body: bytes) -> str:
+def _decode(body: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as error:
