@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ecosystem_graph.queries import QueryCatalogue
+from ecosystem_graph.store.sparql_text import bind
 from ecosystem_graph.synthetic import read_manifest
 
 from .common import median, p95, timed
@@ -97,24 +98,9 @@ def subjects(project: str, store_dir: str) -> list[str]:
 
 
 def for_rdflib(project: Path) -> dict[str, str]:
-    """The same queries as text for rdflib: parameters bound by a leading VALUES block (rdflib has no substitution
-    API that keeps the query text identical; a leading VALUES is the standard way to bind a variable)."""
-    texts = {}
-    for name, (sparql, bindings) in query_set(project).items():
-        if bindings:
-            variables = " ".join(f"?{k}" for k in bindings)
-            terms = " ".join(_term(t) for t in bindings.values())
-            head, _, body = sparql.partition("WHERE {")
-            sparql = f"{head}WHERE {{ VALUES ({variables}) {{ ({terms}) }} {body}"
-        texts[name] = sparql
-    return texts
-
-
-def _term(term: dict) -> str:
-    if term["type"] == "uri":
-        return f"<{term['value']}>"
-    value = term["value"].replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{value}"' + (f"^^<{term['datatype']}>" if "datatype" in term else "")
+    """The same queries as text for rdflib, parameters bound by the leading VALUES block every remote backend
+    gets (rdflib has no substitution API that keeps the query text identical)."""
+    return {name: bind(sparql, bindings) for name, (sparql, bindings) in query_set(project).items()}
 
 
 def summary(times: list[float]) -> tuple[float, float]:
