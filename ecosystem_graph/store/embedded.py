@@ -26,15 +26,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import StoreUnavailable
+from ..errors import ResultTooLarge, StoreUnavailable
 from . import engine
 from .base import GenerationBuilder, GraphStore, QueryOutput, QueryRequest
+from .bounded import is_bounded
 from .cache import ResultCache
 from .workers import QueryWorkers
 
 log = logging.getLogger(__name__)
 
 _DUMP_BATCH = 20_000
+#: the largest answer computed in the serving process (larger ones are streamed by a worker): a few ms of work
+INLINE_MAX_BYTES = 256 * 1024
 
 
 class LocalBuilder(GenerationBuilder):
@@ -254,8 +257,8 @@ class EmbeddedStore(_ReadSide, GraphStore):
                 shutil.rmtree(self._generations / name, ignore_errors=True)
 
     # --- reads -------------------------------------------------------------------------------------
-    def _reader(self) -> ox.Store:
-        path = self.current_path()
+    def _reader(self, path: str | None = None) -> ox.Store:
+        path = path or self.current_path()
         with self._lock:
             if path != self._reader_path:
                 self._reader_store = ox.Store.read_only(path)
@@ -269,10 +272,10 @@ class EmbeddedStore(_ReadSide, GraphStore):
                                   max_bytes=self._max_bytes)
         path = self.current_path()
         key = (path, request.cache_key())
-        cached = self._cache.get(key)
+        cached = self._cache.get(key) or self._inline(path, request)
         if cached is None:
             cached = self._pool().run(path, request, request.timeout or self._default_timeout)
-            self._cache.put(key, cached)
+        self._cache.put(key, cached)
         return cached
 
     async def aquery(self, request: QueryRequest) -> QueryOutput:
@@ -280,11 +283,22 @@ class EmbeddedStore(_ReadSide, GraphStore):
             return await super().aquery(request)
         path = self.current_path()
         key = (path, request.cache_key())
-        cached = self._cache.get(key)
+        cached = self._cache.get(key) or self._inline(path, request)
         if cached is None:
             cached = await (await self._apool()).arun(path, request, request.timeout or self._default_timeout)
-            self._cache.put(key, cached)
+        self._cache.put(key, cached)
         return cached
+
+    def _inline(self, path: str, request: QueryRequest) -> QueryOutput | None:
+        """The answer to a query bounded by its output (:mod:`.bounded`), computed here under a small byte
+        limit: a point lookup costs less than the round trip to a worker. None: ask a worker."""
+        if request.substitutions or not is_bounded(request.sparql):
+            return None
+        try:
+            return engine.execute(self._reader(path), request, inferred_graph=self._inferred_graph,
+                                  max_bytes=min(self._max_bytes, INLINE_MAX_BYTES))
+        except ResultTooLarge:  # a long answer: a worker streams it under the full limit and the timeout
+            return None
 
     def warm_up(self) -> None:
         """Start the query processes in the background; returns at once."""

@@ -1,0 +1,102 @@
+"""Queries bounded by their answer (one triple pattern) are answered in the serving process; the rest, and long
+answers, by the query workers."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from ecosystem_graph import loader
+from ecosystem_graph.config import Settings
+from ecosystem_graph.errors import QueryTimeout
+from ecosystem_graph.store import GraphStore, QueryRequest, open_store
+from ecosystem_graph.store.bounded import is_bounded
+from ecosystem_graph.store.embedded import INLINE_MAX_BYTES
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+P = "https://example.org/p"
+JSON = ["application/sparql-results+json"]
+
+
+@pytest.mark.parametrize("sparql", [
+    "SELECT ?p ?o WHERE { <https://example.org/s?a=1> ?p ?o }",
+    "PREFIX eco: <https://w3id.org/e#>\nSELECT * { ?s a eco:Company . } LIMIT 10",
+    'ASK { ?s <https://example.org/p> "not a } brace"@en }',
+    "select ?s where { ?s ?p 42 }",
+    "SELECT ?s WHERE { ?s ?p 'x'^^xsd:integer }",
+    'SELECT ?s WHERE { ?s ?p "a" } # } ORDER BY ?s',
+])
+def test_single_patterns_are_bounded(sparql: str) -> None:
+    assert is_bounded(sparql)
+
+
+@pytest.mark.parametrize("sparql", [
+    "SELECT ?s WHERE { ?s ?p ?s }",  # a repeated variable filters what it reads
+    "SELECT DISTINCT ?p WHERE { ?s ?p ?o }",
+    "SELECT ?s WHERE { ?s ?p ?o } OFFSET 100000",
+    "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5 OFFSET 2",
+    "SELECT ?s WHERE { ?s ?p ?o FILTER(?o > 1) }",
+    "SELECT ?s WHERE { ?s ?p ?o . ?o ?q ?r }",
+    "SELECT ?s WHERE { ?s <https://example.org/a>/<https://example.org/b> ?o }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT ?s FROM <https://example.org/g> WHERE { ?s ?p ?o }",
+    "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s",
+    "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "DESCRIBE <https://example.org/s>",
+    "SELECT ?s WHERE { ?s ?p ?o } " + "#" * 5000,  # longer than any single pattern needs
+])
+def test_anything_else_is_not(sparql: str) -> None:
+    assert not is_bounded(sparql)
+
+
+@pytest.fixture
+def store(mini_settings: Settings) -> GraphStore:
+    """One query worker, so that a runaway query occupies all of them."""
+    data = mini_settings.project_dir / "data" / "many.nt"
+    data.write_text("".join(f'<https://example.org/subject/{i:06d}> <{P}> "value number {i}" .\n'
+                            for i in range(4000)))
+    settings = mini_settings.model_copy(update={"query_workers": 1, "result_cache_entries": 0})
+    graph_store = open_store(settings)
+    loader.build(graph_store, settings)
+    yield graph_store
+    graph_store.close()
+
+
+def test_a_point_query_is_answered_while_every_worker_is_busy(store: GraphStore) -> None:
+    done = threading.Event()
+
+    def runaway() -> None:
+        with pytest.raises(QueryTimeout):
+            store.query(QueryRequest(RUNAWAY, timeout=3.0))
+        done.set()
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    try:
+        point = QueryRequest(f"SELECT ?o WHERE {{ <https://example.org/subject/000007> <{P}> ?o }}", accept=JSON,
+                             timeout=0.5)
+        assert [row["o"]["value"] for row in store.query(point).rows()] == ["value number 7"]
+        assert not done.is_set()  # answered while the worker was still busy
+        with pytest.raises(QueryTimeout, match="no query worker became free"):  # a join waits for the worker
+            store.query(QueryRequest(f"ASK {{ ?s <{P}> ?o . ?s ?q ?o }}", timeout=0.5))
+    finally:
+        thread.join()
+
+
+def test_a_bounded_query_with_a_long_answer_is_streamed_whole_by_a_worker(store: GraphStore) -> None:
+    request = QueryRequest(f"SELECT ?s ?o WHERE {{ ?s <{P}> ?o }}", accept=JSON)
+    output = asyncio.run(store.aquery(request))
+    assert len(output.body) > INLINE_MAX_BYTES
+    assert len(output.rows()) == 4000
+
+
+def test_inline_answers_follow_a_new_generation(store: GraphStore, mini_settings: Settings) -> None:
+    count = f"SELECT ?o WHERE {{ <https://example.org/subject/000001> <{P}> ?o }}"
+    assert [r["o"]["value"] for r in store.select(count)] == ["value number 1"]
+    data = mini_settings.project_dir / "data" / "many.nt"
+    data.write_text(f'<https://example.org/subject/000001> <{P}> "changed" .\n')
+    loader.build(store, mini_settings.model_copy(update={"query_workers": 1, "result_cache_entries": 0}))
+    assert [r["o"]["value"] for r in store.select(count)] == ["changed"]
