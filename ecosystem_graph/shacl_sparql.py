@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -87,8 +88,12 @@ def plan(shapes: Graph, subclasses: dict[str, set[str]]) -> Plan:
 def selector(generation: GenerationBuilder, graphs: list[str]) -> Select:
     """A :data:`Select` over the union of ``graphs`` of a generation (the data and the ontology, not the shapes)."""
     def select(sparql: str) -> list[dict[str, Term]]:
-        return generation.query(QueryRequest(sparql, accept=["application/sparql-results+json"],
+        started = time.perf_counter()
+        rows = generation.query(QueryRequest(sparql, accept=["application/sparql-results+json"],
                                              default_graphs=graphs)).rows()
+        # with -v, where the gate's time goes on a large graph (one line per query)
+        log.debug("shape query: %.2f s, %d rows: %s", time.perf_counter() - started, len(rows), sparql[:300])
+        return rows
 
     return select
 
