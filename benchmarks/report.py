@@ -211,7 +211,8 @@ def _method() -> list[str]:
             "rdflib runs the same text with the parameters in a leading VALUES block, 3 runs, stopped after the "
             "timeout.",
             "- Endpoint: each server a child process on 127.0.0.1; ours is `ecosystem-graph serve --workers N` "
-            "(and its query worker processes) over a store built without reasoning, so that every server holds "
+            "(and its query worker processes; the point queries, one triple pattern, are answered in the HTTP "
+            "processes, see docs/architecture.md) over a store built without reasoning, so that every server holds "
             "the same asserted triples; `oxigraph serve --union-default-graph` over `oxigraph load`; "
             "`rdflib-endpoint serve` of the same files; wrk `-t2 -c8` with `Accept: application/sparql-results+json`"
             ". The varying point query draws subjects at random (seeded) from individuals of the data; with the "
