@@ -25,10 +25,10 @@ _LITERAL = rf"{_STRING}|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false"
 _SUBJECT = rf"(?:{_VARIABLE}|{_IRI})"
 _PREDICATE = rf"(?:{_VARIABLE}|{_IRI}|a)"
 _OBJECT = rf"(?:{_VARIABLE}|{_IRI}|{_LITERAL})"
-_PATTERN = rf"\{{\s*({_SUBJECT})\s+({_PREDICATE})\s+({_OBJECT})\s*\.?\s*\}}"
+_PATTERN = rf"\{{\s*{_SUBJECT}\s+{_PREDICATE}\s+{_OBJECT}\s*\.?\s*\}}"
 _PROJECTION = rf"(?:\*|(?:\s*{_VARIABLE})+)"
 _SHAPE = re.compile(
-    rf"^{_PROLOGUE}\s*(?:SELECT\s+{_PROJECTION}\s*(?:WHERE\s*)?|ASK\s*(?:WHERE\s*)?){_PATTERN}"
+    rf"^{_PROLOGUE}\s*(?:SELECT\s+{_PROJECTION}\s*(?:WHERE\s*)?|ASK\s*(?:WHERE\s*)?)(?P<pattern>{_PATTERN})"
     r"\s*(?:LIMIT\s+\d+\s*)?$",
     re.IGNORECASE,
 )
@@ -49,6 +49,5 @@ def _is_bounded(sparql: str) -> bool:
     match = _SHAPE.match(mask(sparql))
     if match is None:
         return False
-    pattern = match.group(0)[match.group(0).index("{"):]
-    names = _VARIABLES.findall(pattern)
+    names = _VARIABLES.findall(match.group("pattern"))
     return len(names) == len(set(names))  # ?x ?p ?x filters what it reads

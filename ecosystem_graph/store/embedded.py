@@ -272,10 +272,11 @@ class EmbeddedStore(_ReadSide, GraphStore):
                                   max_bytes=self._max_bytes)
         path = self.current_path()
         key = (path, request.cache_key())
-        cached = self._cache.get(key) or self._inline(path, request)
+        cached = self._cache.get(key)
         if cached is None:
-            cached = self._pool().run(path, request, request.timeout or self._default_timeout)
-        self._cache.put(key, cached)
+            cached = self._inline(path, request) or self._pool().run(path, request,
+                                                                      request.timeout or self._default_timeout)
+            self._cache.put(key, cached)
         return cached
 
     async def aquery(self, request: QueryRequest) -> QueryOutput:
@@ -283,10 +284,11 @@ class EmbeddedStore(_ReadSide, GraphStore):
             return await super().aquery(request)
         path = self.current_path()
         key = (path, request.cache_key())
-        cached = self._cache.get(key) or self._inline(path, request)
+        cached = self._cache.get(key)
         if cached is None:
-            cached = await (await self._apool()).arun(path, request, request.timeout or self._default_timeout)
-        self._cache.put(key, cached)
+            cached = self._inline(path, request) or await (await self._apool()).arun(
+                path, request, request.timeout or self._default_timeout)
+            self._cache.put(key, cached)
         return cached
 
     def _inline(self, path: str, request: QueryRequest) -> QueryOutput | None:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
+from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
+from ecosystem_graph.store import GraphStore, open_store
 
 from ..conftest import require, require_tool
 from ..support.sparql_servers import Endpoints, oxigraph_server, virtuoso_server
+
+#: a query that runs far past any test's timeout (a four-way cross product), to occupy a query worker
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +50,17 @@ def oxigraph_settings(mini_settings: Settings, oxigraph_endpoints: Endpoints) ->
 @pytest.fixture
 def virtuoso_settings(mini_settings: Settings, virtuoso_endpoints: Endpoints) -> Settings:
     return remote_settings(mini_settings, virtuoso_endpoints)
+
+
+@contextmanager
+def embedded_with(settings: Settings, n_triples: str, *, query_workers: int) -> Iterator[GraphStore]:
+    """The mini project plus ``data/many.nt`` holding ``n_triples``, built into an embedded store with
+    ``query_workers`` worker processes and no result cache (every query is evaluated)."""
+    (settings.project_dir / "data" / "many.nt").write_text(n_triples)
+    settings = settings.model_copy(update={"query_workers": query_workers, "result_cache_entries": 0})
+    graph_store = open_store(settings)
+    loader.build(graph_store, settings)
+    try:
+        yield graph_store
+    finally:
+        graph_store.close()

@@ -6,17 +6,19 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
 from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import QueryTimeout
-from ecosystem_graph.store import GraphStore, QueryRequest, open_store
+from ecosystem_graph.store import GraphStore, QueryRequest
 from ecosystem_graph.store.bounded import is_bounded
 from ecosystem_graph.store.embedded import INLINE_MAX_BYTES
 
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+from .conftest import RUNAWAY, embedded_with
+
 P = "https://example.org/p"
 JSON = ["application/sparql-results+json"]
 
@@ -54,16 +56,11 @@ def test_anything_else_is_not(sparql: str) -> None:
 
 
 @pytest.fixture
-def store(mini_settings: Settings) -> GraphStore:
+def store(mini_settings: Settings) -> Iterator[GraphStore]:
     """One query worker, so that a runaway query occupies all of them."""
-    data = mini_settings.project_dir / "data" / "many.nt"
-    data.write_text("".join(f'<https://example.org/subject/{i:06d}> <{P}> "value number {i}" .\n'
-                            for i in range(4000)))
-    settings = mini_settings.model_copy(update={"query_workers": 1, "result_cache_entries": 0})
-    graph_store = open_store(settings)
-    loader.build(graph_store, settings)
-    yield graph_store
-    graph_store.close()
+    triples = "".join(f'<https://example.org/subject/{i:06d}> <{P}> "value number {i}" .\n' for i in range(4000))
+    with embedded_with(mini_settings, triples, query_workers=1) as graph_store:
+        yield graph_store
 
 
 def test_a_point_query_is_answered_while_every_worker_is_busy(store: GraphStore) -> None:

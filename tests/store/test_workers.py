@@ -5,27 +5,24 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import QueryError, QueryTimeout
-from ecosystem_graph.store import GraphStore, QueryRequest, open_store
+from ecosystem_graph.store import GraphStore, QueryRequest
 
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+from .conftest import RUNAWAY, embedded_with
+
 CHEAP = "ASK { ?s a ?class FILTER(isIRI(?class)) }"  # a filter: answered by a worker, not inline
 
 
 @pytest.fixture
-def store(mini_settings: Settings) -> GraphStore:
-    data = mini_settings.project_dir / "data" / "many.nt"
-    data.write_text("".join(f'<https://example.org/s{i}> <https://example.org/p> "{i}" .\n' for i in range(3000)))
-    settings = mini_settings.model_copy(update={"query_workers": 2, "result_cache_entries": 0})
-    graph_store = open_store(settings)
-    loader.build(graph_store, settings)
-    yield graph_store
-    graph_store.close()
+def store(mini_settings: Settings) -> Iterator[GraphStore]:
+    triples = "".join(f'<https://example.org/s{i}> <https://example.org/p> "{i}" .\n' for i in range(3000))
+    with embedded_with(mini_settings, triples, query_workers=2) as graph_store:
+        yield graph_store
 
 
 def test_runaway_query_is_stopped_while_cheap_queries_are_answered(store: GraphStore) -> None:
