@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ecosystem_graph.queries import QueryCatalogue
+from ecosystem_graph.sources.queries import QueryCatalogue
 from ecosystem_graph.store.sparql_text import bind
 from ecosystem_graph.synthetic import read_manifest
 

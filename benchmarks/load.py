@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from ecosystem_graph.config import Settings
-from ecosystem_graph.sources import discover
+from ecosystem_graph.sources.files import discover
 
 
 def project_files(project: str) -> list[tuple[str, str, str]]:
@@ -38,7 +38,7 @@ def raw_bulk_load(project: str, folder: str | None) -> dict:
 def ours(project: str, store_dir: str, *, validate: bool, reason: bool, commit: bool,
          engine: str = "sparql") -> dict:
     """``loader.build`` as ``ecosystem-graph load`` runs it (embedded store on disk), with its phase times."""
-    from ecosystem_graph import loader
+    from ecosystem_graph.pipeline import load as loader
     from ecosystem_graph.store import open_store
 
     settings = Settings(project_dir=Path(project), store_path=Path(store_dir), backend="embedded", query_workers=0,

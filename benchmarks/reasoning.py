@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ecosystem_graph import reasoning  # noqa: E402
+from ecosystem_graph.reasoning import materialise as reasoning  # noqa: E402
 from ecosystem_graph.store.embedded import EmbeddedStore, MemoryStore  # noqa: E402
 from ecosystem_graph.vocab import inferred_graph_iri  # noqa: E402
 from tests.support import owlrl_reference, reasoning_data  # noqa: E402

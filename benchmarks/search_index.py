@@ -17,10 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from ecosystem_graph import graphview, search, timeline
 from ecosystem_graph.config import Settings
-from ecosystem_graph.queries import QueryCatalogue
+from ecosystem_graph.search import index as search
+from ecosystem_graph.sources.queries import QueryCatalogue
 from ecosystem_graph.store import open_store
+from ecosystem_graph.views import graph_view as graphview
+from ecosystem_graph.views import timeline
 
 REPO = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/ecosystem-graph/"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
+from ecosystem_graph.pipeline import load as loader
 from ecosystem_graph.store import GraphStore, open_store
 
 from .support.server import running_server

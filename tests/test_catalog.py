@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from ecosystem_graph.errors import SourceError
-from ecosystem_graph.owlapi import JavaUnavailable, OntologyLoadError, check_profile, owlapi_classpath
-from ecosystem_graph.owlapi.catalog import imports_closure, ontology_iris, owl_imports, read_catalog
+from ecosystem_graph.reasoning.owlapi import JavaUnavailable, OntologyLoadError, check_profile, owlapi_classpath
+from ecosystem_graph.reasoning.owlapi.catalog import imports_closure, ontology_iris, owl_imports, read_catalog
 
 from .conftest import REPO, require
 from .owl_fixtures import OWL_FIXTURES

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from ecosystem_graph.queries import QueryCatalogue
+from ecosystem_graph.sources.queries import QueryCatalogue
 from ecosystem_graph.store import GraphStore
 from ecosystem_graph.store.base import QueryRequest
 

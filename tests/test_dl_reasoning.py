@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ecosystem_graph.errors import SourceError
-from ecosystem_graph.owlapi.catalog import imports_closure
-from ecosystem_graph.reasoning_dl import DLReport, ReasonerTimeout, ReasonerUnavailable, check_dl
+from ecosystem_graph.reasoning.dl import DLReport, ReasonerTimeout, ReasonerUnavailable, check_dl
+from ecosystem_graph.reasoning.owlapi.catalog import imports_closure
 
 from .conftest import REPO, require
 from .owl_fixtures import OWL_FIXTURES, expectations, fixtures_for

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem_graph import ontology_docs
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import SourceError
+from ecosystem_graph.views import ontology_reference as ontology_docs
 
 from .conftest import REPO, require
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem_graph.owlapi import (
+from ecosystem_graph.reasoning.owlapi import (
     JavaUnavailable,
     OntologyLoadError,
     OwlCheckTimeout,
@@ -15,7 +15,7 @@ from ecosystem_graph.owlapi import (
     check_profile,
     owlapi_classpath,
 )
-from ecosystem_graph.owlapi.classpath import REQUIRED_JARS, find_java
+from ecosystem_graph.reasoning.owlapi.classpath import REQUIRED_JARS, find_java
 
 from .conftest import REPO, require
 from .owl_fixtures import FIXTURE_CATALOG, OWL_FIXTURES, expectations, fixtures_for

@@ -9,8 +9,9 @@ import shutil
 
 import pytest
 
-from ecosystem_graph import loader, reasoning
 from ecosystem_graph.config import Settings
+from ecosystem_graph.pipeline import load as loader
+from ecosystem_graph.reasoning import materialise as reasoning
 from ecosystem_graph.store import GraphStore, open_store
 from ecosystem_graph.store.embedded import MemoryStore
 from ecosystem_graph.vocab import inferred_graph_iri

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import RDF, URIRef
 
-from ecosystem_graph import reasoning
+from ecosystem_graph.reasoning import materialise as reasoning
 from ecosystem_graph.store import GraphStore
 from ecosystem_graph.store.embedded import MemoryStore
 from ecosystem_graph.vocab import inferred_graph_iri

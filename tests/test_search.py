@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem_graph import loader, search
 from ecosystem_graph.config import Settings
-from ecosystem_graph.queries import QueryCatalogue
+from ecosystem_graph.pipeline import load as loader
+from ecosystem_graph.search import index as search
+from ecosystem_graph.sources.queries import QueryCatalogue
 from ecosystem_graph.store import GraphStore, open_store
 
 ID = "https://w3id.org/ecosystem-graph/id/"

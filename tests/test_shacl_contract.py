@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from ecosystem_graph.validation import check_shapes, load_shapes
+from ecosystem_graph.gate.pyshacl_engine import check_shapes
+from ecosystem_graph.gate.shapes import load_shapes
 
 from .conftest import REPO
 

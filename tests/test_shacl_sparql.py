@@ -13,10 +13,14 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from ecosystem_graph import loader, shacl_sparql, validation
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import ValidationFailed
-from ecosystem_graph.sources import discover
+from ecosystem_graph.gate import pyshacl_engine as validation
+from ecosystem_graph.gate import sparql_engine as shacl_sparql
+from ecosystem_graph.gate.report import ShapeReport
+from ecosystem_graph.gate.shapes import load_shapes
+from ecosystem_graph.pipeline import load as loader
+from ecosystem_graph.sources.files import discover
 from ecosystem_graph.store import GenerationBuilder, open_store
 from ecosystem_graph.synthetic import generate
 
@@ -47,7 +51,7 @@ def both(generation: GenerationBuilder, data: list[str], ontology: list[str], sh
     return _outcome(reference), _outcome(ours)
 
 
-def _outcome(report: validation.ShapeReport) -> Outcome:
+def _outcome(report: ShapeReport) -> Outcome:
     return {(v.focus_node, v.constraint, v.severity) for v in report.violations + report.warnings}
 
 
@@ -65,7 +69,7 @@ def project_generation(project: Path, *extra: Path) -> Iterator[tuple[Generation
 @pytest.fixture(scope="module")
 def contract() -> Graph:
     require((REPO / "ontology" / "shapes.ttl").exists(), "the SHACL contract is not written yet")
-    return validation.load_shapes(REPO / "ontology" / "shapes.ttl")
+    return load_shapes(REPO / "ontology" / "shapes.ttl")
 
 
 @pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
@@ -92,7 +96,7 @@ def test_synthetic_project_conforms_for_both_engines(contract: Graph, tmp_path: 
 
 
 def test_every_translated_construct_matches_pyshacl() -> None:
-    shapes = validation.load_shapes(OWN / "shapes.ttl")
+    shapes = load_shapes(OWN / "shapes.ttl")
     assert shacl_sparql.plan(shapes, {}).fallback == {}
     with generation_of((OWN / "data.ttl", "text/turtle", "urn:x-test:data")) as generation:
         reference, ours = both(generation, ["urn:x-test:data"], [], shapes)
@@ -104,7 +108,7 @@ def test_every_translated_construct_matches_pyshacl() -> None:
 
 
 def test_untranslatable_shapes_fall_back_to_pyshacl() -> None:
-    shapes = validation.load_shapes(OWN / "shapes-fallback.ttl")
+    shapes = load_shapes(OWN / "shapes-fallback.ttl")
     plan = shacl_sparql.plan(shapes, {})
     assert {str(s).rsplit("/", 1)[1]: why for s, why in plan.fallback.items()} == {
         "ClosedShape": "sh:closed", "EqualsShape": "sh:equals"}

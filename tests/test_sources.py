@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import SourceError
-from ecosystem_graph.sources import discover
+from ecosystem_graph.pipeline import load as loader
+from ecosystem_graph.sources.files import discover
 from ecosystem_graph.store import open_store
 from ecosystem_graph.vocab import graph_iri, slugify
 

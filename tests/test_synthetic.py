@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import ConfigError
-from ecosystem_graph.queries import QueryCatalogue
-from ecosystem_graph.sources import discover
+from ecosystem_graph.pipeline import load as loader
+from ecosystem_graph.sources.files import discover
+from ecosystem_graph.sources.queries import QueryCatalogue
 from ecosystem_graph.store import GraphStore, QueryRequest, open_store
 from ecosystem_graph.synthetic import generate, read_manifest
 

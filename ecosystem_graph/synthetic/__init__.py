@@ -23,7 +23,7 @@ from rdflib.namespace import RDF, SKOS
 
 from ..config import DEFAULT_BASE_IRI
 from ..errors import ConfigError, SourceError
-from ..sources import discover
+from ..sources.files import discover
 from .nodes import Concept, Context
 from .region import Region
 from .terms import Predicates

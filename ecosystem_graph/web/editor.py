@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ..i18n import messages
+from ..views.words import messages
 from ..vocab import sparql_prologue
 from .deps import SettingsDep
 from .named_queries import CatalogueDep, describe

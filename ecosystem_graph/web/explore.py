@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from .. import graphview
-from ..timeline import Item, as_data, timeline
+from ..views import graph_view as graphview
+from ..views.timeline import Item, as_data, timeline
 from .deps import SettingsDep, StoreDep
 from .views import IndexDep, LanguageDep, linker, render
 

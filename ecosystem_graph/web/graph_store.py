@@ -17,9 +17,11 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from .. import graphs, protocol, writes
+from .. import protocol
 from ..errors import NotAcceptable, QueryError
+from ..pipeline import writes
 from ..store.formats import GRAPH_MEDIA_TYPES
+from ..views import graphs
 from .auth import WriterDep
 from .deps import SettingsDep, StoreDep
 from .negotiation import negotiate

@@ -18,9 +18,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from .. import describe
 from ..errors import NotAcceptable, NotFound
-from ..i18n import messages
+from ..views import describe
+from ..views.words import messages
 from .deps import SettingsDep, StoreDep
 from .negotiation import negotiate
 from .views import LANGUAGES, LanguageDep, linker, render
@@ -100,7 +100,7 @@ async def resource_page(path: Slug, request: Request, store: StoreDep, settings:
 
 def _page(*args: Any, **kwargs: Any) -> Any:
     """:func:`.resource_view.page`, imported (with rdflib) at the first page rather than at start-up."""
-    from ..resource_view import page
+    from ..views.resource_page import page
 
     return page(*args, **kwargs)
 
@@ -119,7 +119,9 @@ async def resource_data(path: Slug, store: StoreDep, settings: SettingsDep) -> R
 
 
 async def _ontology(request: Request, store: StoreDep, settings: SettingsDep, lang: str, media_type: str) -> Response:
-    from .. import ontology_docs  # rdflib and jinja2: imported at the first ontology page, not at start-up
+    from ..views import (
+        ontology_reference as ontology_docs,  # rdflib and jinja2: imported at the first ontology page, not at start-up
+    )
 
     if media_type == HTML:
         switch = {code: f"{request.url.path}?lang={code}" for code in LANGUAGES}

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from .. import protocol
 from ..errors import NotAcceptable
-from ..queries import NamedQuery, QueryCatalogue
+from ..sources.queries import NamedQuery, QueryCatalogue
 from .deps import SettingsDep, StoreDep
 from .negotiation import SPARQL_MEDIA_TYPES, negotiate
 from .sparql import run_query

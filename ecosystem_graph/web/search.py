@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from ..search import MAX_LIMIT, Hit
+from ..search.index import MAX_LIMIT, Hit
 from .deps import SettingsDep
 from .views import IndexDep, LanguageDep, linker, render
 

@@ -18,7 +18,7 @@ from .deps import SettingsDep, StoreDep
 from .negotiation import negotiate
 
 if TYPE_CHECKING:
-    from .. import void
+    from ..views import service_description as void
 
 router = APIRouter(tags=["service"])
 
@@ -30,7 +30,9 @@ DUMPS: dict[str, str] = {"/dump.trig": "application/trig", "/dump.nq": "applicat
 
 def endpoints(root: str) -> void.Endpoints:
     """This server's URLs, under ``root`` (the base URL as the client reached it)."""
-    from .. import void  # rdflib: imported at the first description (in a worker thread), not at start-up
+    from ..views import (
+        service_description as void,  # rdflib: imported at the first description (in a worker thread), not at start-up
+    )
 
     return void.Endpoints(
         sparql=root + "sparql",
@@ -49,7 +51,7 @@ def _description_type(request: Request) -> str:
 
 def _render(builder: str, store: GraphStore, settings: Settings, root: str, media_type: str) -> bytes:
     """The description ``void.<builder>`` makes, serialised (in a worker thread: rdflib is slow)."""
-    from .. import void
+    from ..views import service_description as void
 
     return void.serialize(getattr(void, builder)(store, settings, endpoints(root)), media_type)
 

@@ -15,9 +15,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from .. import protocol, writes
+from .. import protocol
 from ..config import Settings
 from ..errors import QueryError, UnsupportedMediaType
+from ..pipeline import writes
 from ..store import GraphStore, QueryOutput, QueryRequest, Term
 from .auth import bearer_token, check_token
 from .deps import SettingsDep, StoreDep

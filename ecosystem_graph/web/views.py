@@ -11,14 +11,14 @@ from urllib.parse import urlencode
 from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from ..search import SearchIndex, index_for
+from ..search.index import SearchIndex, index_for
 from .deps import SettingsDep, StoreDep
 from .negotiation import negotiate_language
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from ..resource_view import Linker
+    from ..views.resource_page import Linker
 
 LANGUAGES = ("ru", "en")
 #: static assets (vendored libraries, the explore pages' scripts), served at /ui
@@ -70,7 +70,7 @@ IndexDep = Annotated[SearchIndex, Depends(search_index)]
 
 
 def linker(base_iri: str, lang: str) -> Linker:
-    from ..resource_view import Linker  # and rdflib: at the first page, not at start-up
+    from ..views.resource_page import Linker  # and rdflib: at the first page, not at start-up
 
     return Linker(base_iri, lang=lang)
 

@@ -10,8 +10,8 @@ import subprocess
 import sys
 import time
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
+from ecosystem_graph.pipeline import load as loader
 from ecosystem_graph.store import GraphStore, open_store
 
 ITERATIONS = 12

@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import SourceError, ValidationFailed
+from ecosystem_graph.pipeline import load as loader
 from ecosystem_graph.store import GraphStore, open_store
 from tests.conftest import MINI, copy_project
 

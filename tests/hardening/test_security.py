@@ -16,7 +16,7 @@ import httpx
 import pytest
 import typer
 
-from ecosystem_graph import cli
+from ecosystem_graph.cli import commands as cli_commands
 from ecosystem_graph.config import Settings
 
 from ..support.endpoint import Service, serve_project
@@ -383,7 +383,7 @@ def test_the_token_comes_from_the_environment_and_is_never_shown(monkeypatch: py
 
 def test_no_command_line_option_takes_a_secret() -> None:
     """A token on the command line would be visible to every user of the machine (ps, /proc/*/cmdline)."""
-    commands = typer.main.get_command(cli.app).commands  # type: ignore[attr-defined]
+    commands = typer.main.get_command(cli_commands.app).commands
     options = {(name, option) for name, command in commands.items() for param in command.params
                for option in getattr(param, "opts", [])}
     assert options, "no options found: the CLI changed shape"

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
+from ecosystem_graph.pipeline import load as loader
 from ecosystem_graph.store import GraphStore, open_store
 
 from ..conftest import require, require_tool

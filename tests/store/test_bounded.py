@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import QueryTimeout
+from ecosystem_graph.pipeline import load as loader
 from ecosystem_graph.store import GraphStore, QueryRequest
 from ecosystem_graph.store.bounded import is_bounded
 from ecosystem_graph.store.embedded import INLINE_MAX_BYTES

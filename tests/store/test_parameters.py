@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
+from ecosystem_graph.pipeline import load as loader
 from ecosystem_graph.store import GraphStore, QueryRequest, open_store
 
 ECO = "https://w3id.org/ecosystem-graph/ontology#"

@@ -16,9 +16,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import ConfigError, QueryError, QueryTimeout, StoreUnavailable
+from ecosystem_graph.pipeline import load as loader
 from ecosystem_graph.store import QueryRequest, open_store
 from ecosystem_graph.store.remote import RemoteStore
 from ecosystem_graph.store.remote_generation import Names, register_staging

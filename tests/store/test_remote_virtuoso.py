@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import StoreUnavailable
+from ecosystem_graph.pipeline import load as loader
 from ecosystem_graph.store import open_store
 
 from ..support.sparql_servers import Endpoints

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import NotAcceptable, QueryError, QueryTimeout, SourceError, ValidationFailed
-from ecosystem_graph.queries import QueryCatalogue
+from ecosystem_graph.pipeline import load as loader
+from ecosystem_graph.sources.queries import QueryCatalogue
 from ecosystem_graph.store import GraphStore, QueryRequest, open_store
 
 from ..conftest import MINI

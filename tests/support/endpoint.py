@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
+from ecosystem_graph.pipeline import load as loader
 from ecosystem_graph.store import GraphStore, open_store
 
 from .server import running_server

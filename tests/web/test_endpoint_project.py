@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 
 from ecosystem_graph.config import Settings
-from ecosystem_graph.queries import QueryCatalogue
+from ecosystem_graph.sources.queries import QueryCatalogue
 from ecosystem_graph.store import GraphStore
 
 from ..conftest import REPO

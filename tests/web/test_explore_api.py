@@ -5,11 +5,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from ecosystem_graph import graphview, search
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import NotFound
+from ecosystem_graph.search import index as search
 from ecosystem_graph.store import GraphStore
-from ecosystem_graph.timeline import Item
+from ecosystem_graph.views import graph_view as graphview
+from ecosystem_graph.views.timeline import Item
 from ecosystem_graph.web.explore import MIN_GAP, band
 
 ID = "https://w3id.org/ecosystem-graph/id/"

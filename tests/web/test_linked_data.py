@@ -15,8 +15,8 @@ from markupsafe import escape
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
+from ecosystem_graph.pipeline import load as loader
 from ecosystem_graph.store import open_store
 
 from ..conftest import MINI, REPO, copy_project

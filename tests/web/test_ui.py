@@ -11,9 +11,9 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pytest
 
-from ecosystem_graph import loader
 from ecosystem_graph.config import Settings
-from ecosystem_graph.queries import QueryCatalogue
+from ecosystem_graph.pipeline import load as loader
+from ecosystem_graph.sources.queries import QueryCatalogue
 from ecosystem_graph.store import open_store
 from ecosystem_graph.vocab import prefixes
 

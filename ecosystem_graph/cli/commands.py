@@ -1,0 +1,333 @@
+"""The commands of ``ecosystem-graph`` (the consoles, logging and exit codes are in :mod:`.console`).
+
+Only what every command needs is imported here: each command imports the rest (the loader and its SHACL and
+rdflib machinery, the web application, reasoning) when it runs, so ``serve`` starts without them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .. import __version__
+from ..config import Settings
+from ..errors import ConfigError, QueryError
+from ..store import GraphStore, QueryRequest, open_store
+from ..store.formats import SHORT_NAMES
+from .console import EXIT_CHECKS_FAILED, configure_logging, console, out, report_errors
+
+if TYPE_CHECKING:
+    from ..pipeline import load as loader
+
+app = typer.Typer(help="A knowledge graph of the biomedical innovation ecosystem.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+
+ProjectOpt = Annotated[Path | None, typer.Option("--project", help="Folder holding ontology/, data/, sparql/")]
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store folder (embedded backend)")]
+BackendOpt = Annotated[str | None, typer.Option("--backend", help="embedded, memory or remote")]
+BaseOpt = Annotated[str | None, typer.Option("--base-iri", help="Base IRI of the graph")]
+
+
+class State:
+    verbose: bool = False
+
+
+def settings_from(project: Path | None = None, store: Path | None = None, backend: str | None = None,
+                  base_iri: str | None = None, **more: object) -> Settings:
+    """Environment first, CLI flags override."""
+    overrides = {k: v for k, v in {"project_dir": project, "store_path": store, "backend": backend,
+                                   "base_iri": base_iri, **more}.items() if v is not None}
+    try:
+        return Settings(**overrides)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+
+
+@contextmanager
+def progress_bar(enabled: bool = True) -> Iterator[loader.Progress]:
+    """A rich progress bar that only appears when a step takes over a second."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                   transient=True, disable=not enabled or not console.is_terminal)
+    task = bar.add_task("load", total=1)
+    with bar:
+        def update(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=max(total, 1))
+
+        yield update
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        out.print(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug messages")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit", callback=_print_version,
+                                          is_eager=True)] = False,
+) -> None:
+    State.verbose = verbose
+    configure_logging(verbose)
+
+
+def _open(settings: Settings, *, in_process: bool = True) -> GraphStore:
+    if in_process and settings.backend == "embedded":
+        settings = settings.model_copy(update={"query_workers": 0})
+    return open_store(settings)
+
+
+@app.command()
+def load(project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None, base_iri: BaseOpt = None,
+         no_reasoning: Annotated[bool, typer.Option("--no-reasoning", help="Skip materialisation")] = False) -> None:
+    """Parse, validate and reason over ontology/ and data/, then swap the new store generation in."""
+    from ..pipeline import load as loader
+
+    settings = settings_from(project, store, backend, base_iri, reasoning=False if no_reasoning else None)
+    graph_store = _open(settings)
+    with progress_bar() as progress:
+        report = loader.build(graph_store, settings, progress=progress)
+    target = settings.store_dir if settings.backend == "embedded" else settings.backend
+    console.print(f"loaded {report.triples} triples in {len(report.graph_sizes)} graphs from "
+                  f"{len(report.files)} files into {target}")
+
+
+@app.command()
+def validate(project: ProjectOpt = None, base_iri: BaseOpt = None) -> None:
+    """Parse and check every file against the SHACL contract without touching the store."""
+    from ..pipeline import load as loader
+
+    settings = settings_from(project, backend="memory", base_iri=base_iri)
+    with progress_bar() as progress:
+        report = loader.build(open_store(settings), settings, commit=False, progress=progress)
+    console.print(f"valid: {len(report.files)} files, {report.triples} triples")
+
+
+@app.command()
+def query(
+    sparql: Annotated[str | None, typer.Argument(help="The query text, or - for standard input")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, xml, csv, tsv; turtle, nt, jsonld, ...")] = "table",
+    asserted_only: Annotated[bool, typer.Option("--asserted-only", help="Leave out inferred triples")] = False,
+    project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None,
+) -> None:
+    """Run a SPARQL query: SELECT/ASK as a table, JSON, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples, JSON-LD."""
+    if file is not None:
+        text = file.read_text(encoding="utf-8")
+    elif sparql == "-" or sparql is None:
+        text = sys.stdin.read()
+    else:
+        text = sparql
+    settings = settings_from(project, store, backend)
+    accept = None if fmt == "table" else [SHORT_NAMES.get(fmt, fmt)]
+    if fmt == "table":
+        accept = ["application/sparql-results+json", "text/turtle"]
+    result = _open(settings).query(QueryRequest(text, accept=accept, include_inferred=not asserted_only))
+    if fmt == "table" and result.kind != "graph":
+        _print_table(result)
+    else:
+        sys.stdout.buffer.write(result.body)
+        sys.stdout.flush()
+
+
+def _print_table(result) -> None:
+    from rich.table import Table
+
+    data = result.json()
+    if "boolean" in data:
+        out.print("true" if data["boolean"] else "false")
+        return
+    variables = data["head"]["vars"]
+    table = Table(*variables, show_lines=False)
+    for row in data["results"]["bindings"]:
+        table.add_row(*(_cell(row.get(v)) for v in variables))
+    out.print(table)
+    console.print(f"{len(data['results']['bindings'])} row(s)")
+
+
+def _cell(term: dict | None) -> str:
+    if term is None:
+        return ""
+    if term["type"] == "uri":
+        return f"<{term['value']}>"
+    if "xml:lang" in term:
+        return f"{term['value']}@{term['xml:lang']}"
+    return term["value"]
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="trig or nq for the dataset; turtle, nt, ... for one graph")]
+    = "trig",
+    graph: Annotated[str | None, typer.Option("--graph", help="Export only this named graph")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout")] = None,
+    project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None,
+) -> None:
+    """Write the whole dataset as TriG or N-Quads, or one graph as Turtle, N-Triples, ..."""
+    media_type = SHORT_NAMES.get(fmt, fmt)
+    if graph is None and media_type not in ("application/trig", "application/n-quads"):
+        raise QueryError("the whole dataset exports as trig or nq; pass --graph for a single-graph format")
+    chunks = _open(settings_from(project, store, backend)).dump(media_type, graph=graph)
+    sink = output.open("wb") if output else sys.stdout.buffer
+    try:
+        for chunk in chunks:
+            sink.write(chunk)
+    finally:
+        if output:
+            sink.close()
+
+
+@app.command()
+def stats(project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None) -> None:
+    """Triples per named graph and instances per class."""
+    from rich.table import Table
+
+    from ..reasoning import materialise as reasoning
+
+    graph_store = _open(settings_from(project, store, backend))
+    table = Table("graph", "triples", title="Named graphs")
+    for graph, size in sorted(graph_store.graph_sizes().items()):
+        table.add_row(graph, str(size))
+    out.print(table)
+    rows = graph_store.select("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } "
+                              "GROUP BY ?class ORDER BY DESC(?n) ?class")
+    classes = Table("class", "instances", title="Instances per class")
+    for row in rows:
+        classes.add_row(row["class"]["value"], row["n"]["value"])
+    out.print(classes)
+    inferred = reasoning.statistics(graph_store)
+    if inferred is None:
+        console.print("no inferences: the store was loaded with --no-reasoning")
+        return
+    rules = Table("rule", "inferred triples", "what it derives", title="Inferred triples per rule")
+    for rule, count in inferred.items():
+        rules.add_row(rule, str(count), reasoning.RULE_NAMES.get(rule, ""))
+    rules.add_row("total", str(sum(inferred.values())), "")
+    out.print(rules)
+
+
+@app.command()
+def reason(
+    project: ProjectOpt = None,
+    timeout: Annotated[float, typer.Option(help="Seconds before HermiT is stopped")] = 300,
+) -> None:
+    """Run HermiT over ontology + data: consistency, unsatisfiable classes explained, inferred class hierarchy.
+
+    Exit code 0 when consistent with every class satisfiable, 1 otherwise.
+    """
+    from ..reasoning import checks
+    from ..reasoning import dl as reasoning_dl  # owlready2 and its Java glue load only when asked for
+    from ..sources.files import discover
+
+    settings = settings_from(project)
+    files = discover(settings.source_paths, project_dir=settings.project_dir, base_iri=settings.base_iri)
+    ontology, data = checks.owl_inputs(settings, files)
+    report = reasoning_dl.check_dl(ontology, data, timeout=timeout)
+    out.print(report.format(), markup=False, highlight=False)
+    if not report.ok:
+        raise typer.Exit(EXIT_CHECKS_FAILED)
+
+
+@app.command()
+def check(
+    project: ProjectOpt = None, base_iri: BaseOpt = None,
+    profile: Annotated[bool, typer.Option("--profile/--no-profile", help="Also check the OWL 2 DL profile with "
+                                          "the OWL API (needs Java and libowlapi-java)")] = True,
+) -> None:
+    """Quality gate: load in memory, run sparql/checks/*-violation.rq (each must return no rows) and the OWL API
+    OWL 2 DL profile check. Exit code 1 when any check fails."""
+    from ..pipeline import load as loader
+    from ..reasoning import checks
+
+    settings = settings_from(project, backend="memory", base_iri=base_iri)
+    graph_store = open_store(settings)
+    with progress_bar() as progress:
+        report = loader.build(graph_store, settings, progress=progress)
+    failed = 0
+    for outcome in checks.run_violation_queries(graph_store, checks.violation_queries(settings)):
+        failed += not outcome.ok
+        out.print(f"{'ok  ' if outcome.ok else 'FAIL'} {outcome.name}: {outcome.title}", markup=False)
+        for row in outcome.rows[:20]:
+            out.print("       " + "  ".join(_cell(term) for term in row.values()), markup=False, highlight=False)
+        if len(outcome.rows) > 20:
+            out.print(f"       ... {len(outcome.rows)} rows in all", markup=False)
+    inputs = checks.profile_inputs(settings, report.files) if profile else None
+    if inputs is not None:
+        from ..reasoning.owlapi import check_profile
+
+        profile_report = check_profile(inputs[0], inputs[1], data_files=inputs[2])
+        failed += not profile_report.ok
+        out.print(profile_report.format(), markup=False, highlight=False)
+    elif profile:
+        console.print(f"OWL 2 DL profile check skipped: needs {checks.EDIT_FILE} and {checks.CATALOG}")
+    if failed:
+        raise typer.Exit(EXIT_CHECKS_FAILED)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port")] = None,
+    project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None, base_iri: BaseOpt = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild/--no-rebuild", help="Build the store first when it is "
+                                          "missing or older than the sources")] = True,
+    workers: Annotated[int, typer.Option(help="HTTP server processes (each with its own query workers)")] = 1,
+    access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request")] = False,
+) -> None:
+    """Serve the SPARQL endpoint, linked data and the web UI (builds the store first when needed)."""
+    from . import serving
+
+    settings = settings_from(project, store, backend, base_iri, host=host, port=port)
+    graph_store = open_store(settings)
+    if workers == 1:
+        graph_store.warm_up()  # the query processes start now, beside the imports and the check below
+    if rebuild and workers > 1 and settings.backend == "embedded":
+        # the HTTP processes fork from this one, which must not open the store: RocksDB's threads would be
+        # missing in them
+        code = serving.in_child(lambda: report_errors(_build_if_stale, graph_store, settings))
+        if code:
+            raise typer.Exit(code)
+    elif rebuild:
+        _build_if_stale(graph_store, settings)
+    console.print(f"serving on http://{settings.host}:{settings.port}/  (SPARQL: /sparql)")
+    serving.run(settings, graph_store, workers=workers, access_log=access_log,
+                log_level="debug" if State.verbose else "info")
+
+
+def _build_if_stale(graph_store: GraphStore, settings: Settings) -> None:
+    from ..pipeline import load as loader
+    from ..sources.files import discover
+
+    files = discover(settings.source_paths, project_dir=settings.project_dir, base_iri=settings.base_iri)
+    if loader.is_stale(graph_store, files):
+        console.print("building the store from the source files first ...")
+        with progress_bar() as progress:
+            loader.build(graph_store, settings, progress=progress)
+
+
+@app.command()
+def generate(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder of the generated project")],
+    triples: Annotated[int, typer.Option(help="About how many triples the project loads (ontology included)")]
+    = 100_000,
+    seed: Annotated[int, typer.Option(help="Same seed, same bytes")] = 0,
+    file_triples: Annotated[int, typer.Option(help="Triples per data file, at most about")] = 250_000,
+    project: Annotated[Path | None, typer.Option("--project", help="Template project: its ontology/, sparql/ and "
+                                                 "data/vocabularies.ttl are copied")] = None,
+) -> None:
+    """Write a synthetic ecosystem (valid against the SHACL contract) as a project folder, for benchmarks."""
+    from .. import synthetic
+
+    template = settings_from(project).project_dir
+    result = synthetic.generate(output, triples=triples, seed=seed, template=template, file_triples=file_triples)
+    console.print(f"generated {result.triples} triples ({result.generated} synthetic, {result.regions} regions) in "
+                  f"{len(result.files)} files under {output} in {result.seconds:.1f}s "
+                  f"({result.triples_per_second:,.0f} triples/s)")

@@ -1,0 +1,169 @@
+"""``ecosystem-graph serve``: the web application under uvicorn, in one HTTP process or in several.
+
+Several HTTP processes are forked from this one once it has imported everything and built the application, so
+each is serving within milliseconds (uvicorn's own ``workers=`` spawns fresh interpreters that import it all
+again). They share the listening socket, and each starts its own query processes when its lifespan begins. This
+process only supervises: it replaces an HTTP process that dies, and SIGINT or SIGTERM stops them all.
+
+Forking is safe because this process has no other thread and has never opened the store (RocksDB's background
+threads would not exist in the children): ``serve`` checks whether the store needs a build in a child process
+when it is to fork (:func:`in_child`), and starts no query worker here.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing import resource_tracker
+from multiprocessing.connection import wait
+from multiprocessing.process import BaseProcess
+from socket import socket
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import uvicorn
+
+    from ..config import Settings
+    from ..store import GraphStore
+
+log = logging.getLogger(__name__)
+
+_fork = mp.get_context("fork")
+#: uvicorn's exit code for a server that could not start (the app, the lifespan): not worth starting again
+STARTUP_FAILURE = 3
+#: an HTTP process that dies sooner than this after its start is replaced only this long after its start
+RESTART_DELAY = 1.0
+
+
+def run(settings: Settings, graph_store: GraphStore, *, workers: int, access_log: bool, log_level: str) -> None:
+    """Serve ``graph_store`` with ``workers`` HTTP processes until SIGINT or SIGTERM."""
+    import uvicorn
+
+    from ..web import create_app
+    from ..web.server_protocol import HttpToolsH2cProtocol
+
+    # httptools, mended to ignore the "Upgrade: h2c" that JDK clients (Jena) send (see server_protocol.py)
+    options: dict[str, Any] = {"host": settings.host, "port": settings.port, "access_log": access_log,
+                               "http": HttpToolsH2cProtocol, "log_level": log_level}
+    app = create_app(settings, store=graph_store)
+    if workers == 1:
+        uvicorn.run(app, **options)
+        return
+    graph_store.close()
+    code = Supervisor(uvicorn.Config(app, **options), workers, graph_store.warm_up).run()
+    if code:
+        sys.exit(code)
+
+
+def in_child(function: Callable[[], None]) -> int:
+    """Run ``function`` in a forked process (so that what it opens stays there); its exit code."""
+    child = _fork.Process(target=function, name="ecosystem-graph-serve-check")
+    child.start()
+    child.join()
+    code = child.exitcode or 0
+    return code if code >= 0 else 1  # killed by a signal: a failure
+
+
+class Supervisor:
+    """``processes`` forked HTTP processes on one listening socket; each calls ``first`` as soon as it is forked
+    (``serve``: its store starts its query processes, beside the server's own start)."""
+
+    def __init__(self, config: uvicorn.Config, processes: int, first: Callable[[], None] = lambda: None):
+        self.config = config
+        self.processes = processes
+        self.first = first
+        self.children: list[BaseProcess] = []
+        self._started: list[float] = []
+
+    def run(self) -> int:
+        """Serve until SIGINT or SIGTERM (0), or until an HTTP process fails to start (its exit code)."""
+        if threading.active_count() > 1:  # pragma: no cover - a programming error, not a user's
+            raise RuntimeError("HTTP processes are forked from a process with a single thread")
+        self.config.load()  # import and wrap the application once, here
+        sock = self.config.bind_socket()
+        # multiprocessing's resource tracker (a process, no thread), which the query pools would otherwise each
+        # start for themselves: the HTTP processes inherit it
+        resource_tracker.ensure_running()
+        wake_r, wake_w = os.pipe()
+        stopping: list[int] = []
+
+        def stop(signum: int, _frame: object) -> None:
+            stopping.append(signum)
+            os.write(wake_w, b"\0")
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        log.info("started parent process [%d] of %d HTTP processes", os.getpid(), self.processes)
+        failed = 0
+        try:
+            for _ in range(self.processes):
+                self._start(sock, previous, (wake_r, wake_w))
+            while not stopping and not failed:
+                wait([*(c.sentinel for c in self.children if c.exitcode is None), wake_r], timeout=RESTART_DELAY)
+                failed = self._replace_dead(sock, previous, (wake_r, wake_w))
+        finally:
+            self._stop_all()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            os.close(wake_r)
+            os.close(wake_w)
+            sock.close()
+        log.info("stopped parent process [%d]", os.getpid())
+        return failed
+
+    def _start(self, sock: socket, handlers: dict[int, Any], pipe: tuple[int, int], slot: int | None = None) -> None:
+        child = _fork.Process(target=_serve, args=(self.config, sock, handlers, pipe, self.first),
+                              name="ecosystem-graph-http")
+        child.start()
+        if slot is None:
+            self.children.append(child)
+            self._started.append(time.monotonic())
+        else:
+            self.children[slot] = child
+            self._started[slot] = time.monotonic()
+
+    def _replace_dead(self, sock: socket, handlers: dict[int, Any], pipe: tuple[int, int]) -> int:
+        """Start a new process for each that died; the exit code of one that failed to start, else 0."""
+        for slot, child in enumerate(self.children):
+            if child.exitcode is None:
+                continue
+            if child.exitcode == STARTUP_FAILURE:
+                log.error("HTTP process [%d] failed to start; stopping", child.pid)
+                return STARTUP_FAILURE
+            if time.monotonic() - self._started[slot] >= RESTART_DELAY:
+                log.warning("HTTP process [%d] exited with %s; starting another", child.pid, child.exitcode)
+                self._start(sock, handlers, pipe, slot)
+        return 0
+
+    def _stop_all(self) -> None:
+        for child in self.children:
+            if child.exitcode is None and child.pid is not None:
+                os.kill(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + (self.config.timeout_graceful_shutdown or 30) + 5
+        for child in self.children:
+            child.join(max(0.0, deadline - time.monotonic()))
+            if child.exitcode is None:
+                log.warning("HTTP process [%d] did not stop; killing it", child.pid)
+                child.kill()
+                child.join()
+
+
+def _serve(config: uvicorn.Config, sock: socket, handlers: dict[int, Any], pipe: tuple[int, int],
+           first: Callable[[], None]) -> None:
+    """An HTTP process: the parent's signal handlers and wake-up pipe are not its own."""
+    import uvicorn
+
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
+    for fd in pipe:
+        os.close(fd)
+    first()
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    if not server.started:
+        sys.exit(STARTUP_FAILURE)

@@ -1,0 +1,67 @@
+"""The SHACL gate: the data contract (``ontology/shapes.ttl``) checked on a generation before it is published.
+
+:func:`check` is the one entry, for loads and writes alike. The default engine runs the shapes as SPARQL inside the
+store (:mod:`.sparql_engine`); pySHACL (:mod:`.pyshacl_engine`, the reference) checks the shapes that engine cannot
+translate, or all of them with ``engine="pyshacl"``. Both report :class:`.report.Violation` records.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ValidationFailed
+from ..sources.files import SourceFile
+from ..store import GenerationBuilder, QueryRequest
+from .report import ShapeReport, Violation
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+
+def check(generation: GenerationBuilder, files: list[SourceFile], shapes_path: Path, *,
+          engine: str = "sparql") -> None:
+    """Check the data graphs of ``generation`` (the ontology graphs supply the class hierarchy).
+
+    :raises ValidationFailed: with one readable line per violation, naming node, constraint and file.
+    :raises SourceError: the shapes file is missing or malformed.
+    """
+    # rdflib (and pySHACL, only when a shape needs it): imported by what checks, not by what serves
+    from . import sparql_engine
+    from .shapes import load_shapes
+
+    data_graphs = [f.graph for f in files if not f.is_ontology]
+    ontology_graphs = [f.graph for f in files if f.is_ontology and f.path != shapes_path]
+    if not data_graphs:
+        return
+    shapes = load_shapes(shapes_path)
+
+    def with_pyshacl(shapes_graph: Graph) -> ShapeReport:
+        from .pyshacl_engine import check_shapes
+
+        return check_shapes(generation.export("application/n-triples", graphs=data_graphs),
+                            generation.export("application/n-triples", graphs=ontology_graphs), shapes_graph)
+
+    if engine == "pyshacl":
+        result = with_pyshacl(shapes)
+    else:
+        select = sparql_engine.selector(generation, data_graphs + ontology_graphs)
+        result = sparql_engine.check(shapes, select, fallback=with_pyshacl)
+    if result.conforms:
+        return
+    by_graph = {f.graph: str(f.relative) for f in files}
+    lines = [str(_with_files(generation, v, by_graph)) for v in result.violations]
+    raise ValidationFailed(f"{len(lines)} SHACL violation(s):\n" + "\n".join(lines), lines)
+
+
+def _with_files(generation: GenerationBuilder, violation: Violation, by_graph: dict[str, str]) -> Violation:
+    """Name the files in which the offending node is described."""
+    if violation.focus_node.startswith("_:") or " " in violation.focus_node:
+        return violation
+    rows = generation.query(QueryRequest(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?node ?p ?o } }",
+        accept=["application/sparql-results+json"],
+        substitutions={"node": {"type": "uri", "value": violation.focus_node}},
+    )).rows()
+    files = tuple(sorted(by_graph.get(r["g"]["value"], r["g"]["value"]) for r in rows))
+    return type(violation)(**{**violation.__dict__, "files": files})

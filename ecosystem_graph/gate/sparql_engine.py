@@ -1,0 +1,287 @@
+"""The SHACL gate as SPARQL inside the store: set-at-a-time, so it scales with the store, not with rdflib.
+
+Every property shape becomes part of one grouped query per (focus nodes, path): the focus nodes of all node
+shapes that use it (``sh:targetClass`` through the subclass closure, ``sh:targetNode``, ``sh:targetSubjectsOf``,
+``sh:targetObjectsOf``), their values along the path (any SHACL path is a SPARQL property path), and per focus
+node the counts that decide ``sh:minCount``, ``sh:maxCount``, ``sh:uniqueLang``, ``sh:hasValue``,
+``sh:qualifiedValueShape`` with ``sh:qualifiedMinCount``/``sh:qualifiedMaxCount``, and the number of values
+that break a value constraint (``sh:class``, ``sh:datatype`` with the lexical check pySHACL makes, ``sh:nodeKind``,
+``sh:languageIn``, ``sh:in``, ``sh:pattern``, ``sh:minLength``/``sh:maxLength``, ``sh:min/maxIn/Exclusive``,
+``sh:node``, ``sh:or``, ``sh:and``, ``sh:not``, ``sh:xone``). Only focus nodes that break something come back;
+a second query names the offending values. The report matches pySHACL's (same focus nodes, constraint components
+and messages; pySHACL repeats a result once per node shape that shares a property shape, this reports it once).
+
+Not translated, so checked by pySHACL (the reference engine) for the node shapes that use them: ``sh:closed``,
+``sh:equals``, ``sh:disjoint``, ``sh:lessThan``, ``sh:lessThanOrEquals``, SPARQL-based constraints and targets,
+``sh:qualifiedValueShapesDisjoint true``, several ``sh:qualifiedValueShape`` on one property shape, and inside
+nested shapes (``sh:node``, ``sh:or`` ...) counts above one and qualified counts.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from ..store import GenerationBuilder, QueryRequest, Term
+from .report import ShapeReport, Violation
+from .shapes import VALUE_PARAMETERS, PropertyConstraints, Shapes, Unsupported, component, short, term
+
+log = logging.getLogger(__name__)
+
+#: run a SELECT over the data (and ontology) graphs and return its rows as SPARQL JSON bindings
+Select = Callable[[str], list[dict[str, Term]]]
+#: validate with pySHACL against a shapes graph (the not-translated shapes; the others are deactivated in it)
+Fallback = Callable[[Graph], ShapeReport]
+
+_RDFS_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+_BATCH = 500
+
+
+@dataclass
+class Plan:
+    """The translated shapes: grouped property checks, node-level checks, and the shapes left to pySHACL."""
+
+    groups: dict[tuple, list[PropertyConstraints]]  # (targets, path) -> property shapes on that path
+    node_checks: list[tuple[tuple, object, str, str]]  # (targets, node shape, component, condition on ?focus)
+    fallback: dict[object, str]  # node shape -> why it is not translated
+
+
+def plan(shapes: Graph, subclasses: dict[str, set[str]]) -> Plan:
+    """Translate ``shapes``; what cannot be translated is listed in :attr:`Plan.fallback`."""
+    model = Shapes(shapes, subclasses)
+    targets_of: dict[object, list[tuple]] = {}
+    node_checks, fallback = [], {}
+    for shape in model.node_shapes():
+        if _deactivated(model, shape):
+            continue
+        try:
+            targets = model.targets(shape)
+            model.check_parameters(shape)
+            props = [shape] if model.value(shape, SH.path) is not None else model.objects(shape, SH.property)
+            for prop in props:
+                model.property_constraints(prop)  # now: an Unsupported sends the whole shape to pySHACL
+            checks = [] if props == [shape] else [
+                (targets, shape, component(p), model.condition(p, o, "?focus", shape))
+                for p, o in shapes.predicate_objects(shape) if p in VALUE_PARAMETERS and p != SH.flags]
+        except Unsupported as error:
+            fallback[shape] = str(error)
+            continue
+        node_checks += checks
+        for prop in props:
+            targets_of.setdefault(prop, []).append(targets)
+    groups: dict[tuple, list[PropertyConstraints]] = {}
+    for prop, targets in targets_of.items():
+        if _deactivated(model, prop):
+            continue
+        merged = tuple(frozenset().union(*(t[i] for t in targets)) for i in range(4))
+        constraints = model.property_constraints(prop)
+        groups.setdefault((merged, constraints.path), []).append(constraints)
+    return Plan(groups, node_checks, fallback)
+
+
+def selector(generation: GenerationBuilder, graphs: list[str]) -> Select:
+    """A :data:`Select` over the union of ``graphs`` of a generation (the data and the ontology, not the shapes)."""
+    def select(sparql: str) -> list[dict[str, Term]]:
+        started = time.perf_counter()
+        rows = generation.query(QueryRequest(sparql, accept=["application/sparql-results+json"],
+                                             default_graphs=graphs)).rows()
+        # with -v, where the gate's time goes on a large graph (one line per query)
+        log.debug("shape query: %.2f s, %d rows: %s", time.perf_counter() - started, len(rows), sparql[:300])
+        return rows
+
+    return select
+
+
+def check(shapes: Graph, select: Select, *, fallback: Fallback | None = None) -> ShapeReport:
+    """Validate the data that ``select`` queries against ``shapes``.
+
+    :raises ValueError: if some shapes need pySHACL and no ``fallback`` is given.
+    """
+    rows = select(f"SELECT ?sub ?sup WHERE {{ ?sub {_RDFS_SUBCLASS}+ ?sup }}")
+    subclasses: dict[str, set[str]] = {}
+    for row in rows:
+        subclasses.setdefault(row["sup"]["value"], set()).add(row["sub"]["value"])
+    translated = plan(shapes, subclasses)
+    report = ShapeReport(conforms=True)
+    for (targets, path), constraints in translated.groups.items():
+        _add(report, _run_group(select, targets, path, constraints))
+    for targets, shape, name, condition in translated.node_checks:
+        sparql = f"SELECT DISTINCT ?focus WHERE {{ {_target(targets)} FILTER(!COALESCE({condition}, false)) }}"
+        _add(report, [_violation(shape, shapes, name, r["focus"], r["focus"]) for r in select(sparql)])
+    if translated.fallback:
+        if fallback is None:
+            raise ValueError(f"shapes need pySHACL: {translated.fallback}")
+        log.info("checking %d shape(s) with pySHACL: %s", len(translated.fallback),
+                 "; ".join(f"{short(s)} ({why})" for s, why in translated.fallback.items()))
+        residual = Graph() + shapes
+        for shape in Shapes(shapes, subclasses).node_shapes():
+            if shape not in translated.fallback:
+                residual.add((shape, SH.deactivated, Literal(True)))
+        extra = fallback(residual)
+        report.violations += extra.violations
+        report.warnings += extra.warnings
+    report.conforms = not report.violations
+    report.violations.sort(key=lambda v: (v.focus_node, v.constraint, v.value or ""))
+    return report
+
+
+def _run_group(select: Select, targets: tuple, path: str, constraints: list[PropertyConstraints]) -> list[Violation]:
+    return _counts(select, targets, path, constraints) + _values(select, targets, path, constraints)
+
+
+def _counts(select: Select, targets: tuple, path: str, constraints: list[PropertyConstraints]) -> list[Violation]:
+    """The constraints on the number of values, one grouped query for all the property shapes on ``path``.
+
+    Counts are SUM(IF(condition, 1, 0)) over distinct (focus, value) rows: an aggregate whose expression is
+    sometimes unbound is unbound as a whole in the store, so no expression here may be unbound or an error.
+    """
+    aggregates, tests = ["(COUNT(?v) AS ?n)"], []
+    for i, pc in enumerate(constraints):
+        tests += [f"?n < {pc.min_count}"] if pc.min_count else []
+        tests += [f"?n > {pc.max_count}"] if pc.max_count is not None else []
+        if pc.unique_lang:
+            aggregates += [f'(SUM(IF(?_lang != "", 1, 0)) AS ?tagged{i})',
+                           f'(COUNT(DISTINCT ?_lang) - MAX(IF(?_lang = "", 1, 0)) AS ?langs{i})']
+            tests.append(f"?tagged{i} > ?langs{i}")
+        for j, value in enumerate(pc.has_values):
+            aggregates.append(f"(SUM(IF(COALESCE(sameTerm(?v, {value}), false), 1, 0)) AS ?has{i}_{j})")
+            tests.append(f"?has{i}_{j} = 0")
+        if pc.qualified:
+            condition = pc.qualified[0].replace("lang(?v)", "?_lang")  # the tag, computed once per row
+            aggregates.append(f"(SUM(IF(COALESCE({condition}, false), 1, 0)) AS ?q{i})")
+            tests += [f"?q{i} < {pc.qualified[1]}"] if pc.qualified[1] is not None else []
+            tests += [f"?q{i} > {pc.qualified[2]}"] if pc.qualified[2] is not None else []
+    if not tests:
+        return []
+    # The store answers these fastest as hash joins of whole subqueries (a scan of the path, grouped) with the
+    # focus nodes, rather than as a lookup of the path per focus node.
+    target = _target(targets)
+    if tests == ["?n < 1"] * len(tests):  # only sh:minCount 1: focus nodes minus those with a value
+        sparql = f"SELECT ?focus WHERE {{ {target} MINUS {{ ?focus {path} ?_value }} }}"
+    else:
+        rows = f"{target} ?focus {path} ?v" if "*" in path or "?" in path else f"?focus {path} ?v"
+        grouped = (f"SELECT ?focus {' '.join(aggregates)} WHERE {{ {{ SELECT DISTINCT ?focus ?v WHERE {{ {rows} }} }} "
+                   f'BIND(COALESCE(LCASE(lang(?v)), "") AS ?_lang) }} GROUP BY ?focus')
+        unbound_is_zero = " || ".join(re.sub(r"\?(\w+)", r"COALESCE(?\1, 0)", test) for test in tests)
+        if any(pc.min_count or pc.has_values or (pc.qualified and pc.qualified[1]) for pc in constraints):
+            sparql = f"SELECT * WHERE {{ {target} OPTIONAL {{ {grouped} }} FILTER({unbound_is_zero}) }}"
+        else:  # only focus nodes with values can break these
+            sparql = f"SELECT * WHERE {{ {{ {grouped} }} {target} FILTER({unbound_is_zero}) }}"
+    found: list[Violation] = []
+    for row in select(sparql):
+        focus, count = row["focus"], (lambda name, row=row: int(row[name]["value"]) if name in row else 0)
+        for i, pc in enumerate(constraints):
+            if count("n") < pc.min_count:
+                found.append(_violation(pc.shape, pc, "MinCountConstraintComponent", focus))
+            if pc.max_count is not None and count("n") > pc.max_count:
+                found.append(_violation(pc.shape, pc, "MaxCountConstraintComponent", focus))
+            if pc.unique_lang and count(f"tagged{i}") > count(f"langs{i}"):
+                found.append(_violation(pc.shape, pc, "UniqueLangConstraintComponent", focus))
+            found += [_violation(pc.shape, pc, "HasValueConstraintComponent", focus)
+                      for j in range(len(pc.has_values)) if count(f"has{i}_{j}") == 0]
+            if pc.qualified:
+                q, low, high = count(f"q{i}"), pc.qualified[1], pc.qualified[2]
+                if low is not None and q < low:
+                    found.append(_violation(pc.shape, pc, "QualifiedMinCountConstraintComponent", focus))
+                if high is not None and q > high:
+                    found.append(_violation(pc.shape, pc, "QualifiedMaxCountConstraintComponent", focus))
+    return found
+
+
+def _values(select: Select, targets: tuple, path: str, constraints: list[PropertyConstraints]) -> list[Violation]:
+    """The constraints on each value: first on the distinct values of ``path`` (values are shared: a few concepts,
+    sources, organisations), then, only for values that break one, which focus nodes hold them."""
+    checks = [(pc, component, condition) for pc in constraints for component, condition in pc.values]
+    if not checks:
+        return []
+    flags = " ".join(f"BIND(!COALESCE({condition}, false) AS ?bad{k})" for k, (_p, _c, condition) in enumerate(checks))
+    any_bad = " || ".join(f"?bad{k}" for k in range(len(checks)))
+    if "*" in path or "?" in path:  # a zero-length path reaches every node: look only from the focus nodes
+        values = f"SELECT DISTINCT ?v WHERE {{ {_target(targets)} ?focus {path} ?v }}"
+    else:
+        values = f"SELECT DISTINCT ?v WHERE {{ ?_subject {path} ?v }}"
+    bad: dict[int, list[Term]] = {}
+    for row in select(f"SELECT * WHERE {{ {{ {values} }} {flags} FILTER({any_bad}) }}"):
+        for k in range(len(checks)):
+            if row[f"bad{k}"]["value"] == "true":
+                bad.setdefault(k, []).append(row["v"])
+    found: list[Violation] = []
+    holders = f"?focus {path} ?v FILTER EXISTS {{ {_target_union(targets)} }}"
+    for k, values_found in bad.items():
+        pc, component, condition = checks[k]
+        named = [v for v in values_found if v["type"] != "bnode"]
+        queries = [] if len(named) == len(values_found) and len(named) <= 20 * _BATCH else [
+            f"SELECT DISTINCT ?focus ?v WHERE {{ {holders} FILTER(!COALESCE({condition}, false)) }}"]
+        if not queries:
+            queries = [f"SELECT DISTINCT ?focus ?v WHERE {{ VALUES ?v {{ {' '.join(map(_sparql_term, batch))} }} "
+                       f"{holders} }}" for batch in (named[i:i + _BATCH] for i in range(0, len(named), _BATCH))]
+        for sparql in queries:
+            found += [_violation(pc.shape, pc, component, r["focus"], r["v"]) for r in select(sparql)]
+    return found
+
+
+def _deactivated(model: Shapes, shape: object) -> bool:
+    flag = model.value(shape, SH.deactivated)
+    return bool(flag is not None and flag.toPython() is True)
+
+
+def _target(targets: tuple) -> str:
+    """A subquery that yields each focus node once."""
+    return f"{{ SELECT DISTINCT ?focus WHERE {{ {_target_union(targets)} }} }}"
+
+
+def _target_union(targets: tuple) -> str:
+    types, nodes, subjects_of, objects_of = targets
+    parts = []
+    if types:
+        parts.append(f"VALUES ?_type {{ {' '.join(f'<{t}>' for t in sorted(types))} }} ?focus a ?_type")
+    if nodes:
+        parts.append(f"VALUES ?focus {{ {' '.join(sorted(nodes))} }}")
+    parts += [f"?focus <{p}> ?_object" for p in sorted(subjects_of)]
+    parts += [f"?_subject <{p}> ?focus" for p in sorted(objects_of)]
+    return " UNION ".join(f"{{ {p} }}" for p in parts) if parts else "FILTER(false)"
+
+
+def _sparql_term(value: Term) -> str:
+    if value["type"] == "uri":
+        return f"<{value['value']}>"
+    if value["type"] == "bnode":
+        raise Unsupported("blank focus nodes cannot be named in a follow-up query")
+    return _literal(value).n3()
+
+
+def _literal(value: Term) -> Literal:
+    return Literal(value["value"], lang=value.get("xml:lang"), datatype=value.get("datatype"))
+
+
+def _shown(value: Term | None) -> str | None:
+    if value is None:
+        return None
+    if value["type"] == "uri":
+        return f"<{value['value']}>"
+    if value["type"] == "bnode":
+        return f"_:{value['value']}"
+    return _literal(value).n3()
+
+
+def _violation(shape: object, source: PropertyConstraints | Graph, component: str, focus: Term,
+               value: Term | None = None) -> Violation:
+    if isinstance(source, PropertyConstraints):
+        message, severity, path = source.message, source.severity, source.path
+    else:  # a node-level constraint: the node shape itself
+        found = source.value(shape, SH.message)
+        message, severity, path = (str(found) if found else None), "Violation", None
+    return Violation(focus_node=focus["value"], message=message or f"{component} not met", constraint=component,
+                     shape=term(shape) if isinstance(shape, URIRef) else str(shape), path=path,
+                     value=_shown(value), severity=severity)
+
+
+def _add(report: ShapeReport, violations: list[Violation]) -> None:
+    for violation in violations:
+        (report.violations if violation.severity == "Violation" else report.warnings).append(violation)

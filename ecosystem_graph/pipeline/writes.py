@@ -1,0 +1,203 @@
+"""Writes through the API: a SPARQL Update or a Graph Store Protocol PUT/POST/DELETE.
+
+Every write builds a new store generation copied from the current one, applies the change, and then
+passes the same sequence as a load before it is published (:func:`.publish.gate_and_reason`: the SHACL contract,
+then the re-materialised inferences). A rejected write changes nothing.
+
+Two rules keep the dataset in the shape the loader gives it:
+
+* every triple lives in a named graph: what a write puts in the store's own default graph (``INSERT DATA``
+  without ``GRAPH``, or a Graph Store write to ``?default``) is moved to ``{base}graph/updates``;
+* the inferred graph is computed: it is dropped and derived again after each write.
+
+Writes live in the store only; the next ``ecosystem-graph load`` rebuilds the store from the files.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import TypeVar
+
+from .. import protocol
+from ..config import Settings
+from ..errors import NotFound, QueryError, SourceError, UnsupportedMediaType
+from ..sources.files import SourceFile, discover
+from ..store import GenerationBuilder, GraphStore, QueryRequest
+from ..store.formats import canonical
+from ..vocab import inferred_graph_iri
+from .publish import gate_and_reason
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: What a Graph Store write may carry: graph formats only, so a body cannot write outside its target graph.
+GRAPH_BODY_TYPES: tuple[str, ...] = ("text/turtle", "application/n-triples", "application/rdf+xml",
+                                     "application/ld+json")
+
+_JSON = "application/sparql-results+json"
+_POSITION = re.compile(r"error at (\d+):")
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+
+
+def updates_graph_iri(base_iri: str) -> str:
+    """Where triples written to the default graph are kept."""
+    return base_iri + "graph/updates"
+
+
+def new_graph_iri(base_iri: str) -> str:
+    """A fresh graph IRI for a Graph Store POST to the store itself (graph creation)."""
+    return f"{base_iri}graph/uploads/{uuid.uuid4().hex}"
+
+
+def body_media_type(content_type: str | None) -> str:
+    """The RDF format of a Graph Store request body.
+
+    :raises UnsupportedMediaType: no or an unknown content type, or a dataset format.
+    """
+    media_type = canonical(content_type or "")
+    if media_type not in GRAPH_BODY_TYPES:
+        raise UnsupportedMediaType(f"a graph is sent as {', '.join(GRAPH_BODY_TYPES)}; "
+                                   f"got {content_type or 'no Content-Type'}")
+    return media_type
+
+
+def check_body(data: bytes, media_type: str) -> None:
+    """Refuse what a parser should never see from a client: RDF/XML with a document type declaration. Its
+    entities could name local files or URLs (XXE) or expand without bound ("billion laughs"), and pyoxigraph
+    expands internal ones; RDF/XML needs no DTD, so refusing them all costs nothing.
+
+    :raises SourceError: RDF/XML with ``<!DOCTYPE``.
+    """
+    if media_type == "application/rdf+xml" and _DOCTYPE.search(data):
+        raise SourceError("<request body>", "RDF/XML with a DOCTYPE (DTD or entity declarations) is not accepted; "
+                          "write the IRIs out in full, or send Turtle")
+
+
+def update(store: GraphStore, settings: Settings, sparql: str, *, base_iri: str | None = None,
+           using_graphs: list[str] | None = None, using_named_graphs: list[str] | None = None) -> None:
+    """Run a SPARQL Update as one atomic, validated write.
+
+    :raises QueryError: malformed update, a refused SERVICE call or LOAD, or a dataset conflict.
+    :raises ValidationFailed: the result breaks the SHACL contract (nothing is written).
+    """
+    protocol.check_service(sparql, allow_service=settings.allow_service)
+    protocol.check_load(sparql)
+    text = protocol.with_using_dataset(sparql, using_graphs or [], using_named_graphs or [])
+    if base_iri is not None:
+        text = f"BASE <{protocol.check_iri(base_iri, parameter='base')}>\n{text}"
+
+    def change(generation: GenerationBuilder) -> None:
+        try:
+            generation.update(text)
+        except QueryError as error:
+            raise QueryError(_unshift(str(error)) if base_iri is not None else str(error)) from None
+
+    _write(store, settings, change)
+
+
+def _unshift(message: str) -> str:
+    """Report positions in the text the client sent, not in the one with our BASE line in front."""
+    return _POSITION.sub(lambda m: f"error at {max(int(m.group(1)) - 1, 1)}:", message, count=1)
+
+
+def replace_graph(store: GraphStore, settings: Settings, graph: str | None, data: bytes, media_type: str) -> bool:
+    """Graph Store PUT: ``graph`` (None: the default graph) becomes exactly ``data``. Returns True if created.
+
+    :raises SourceError: the body does not parse. :raises ValidationFailed: it breaks the contract.
+    """
+    target = _target(settings, graph)
+    check_body(data, media_type)
+
+    def change(generation: GenerationBuilder) -> bool:
+        created = not _exists(generation, target)
+        generation.update(f"DROP SILENT GRAPH <{target}>")
+        generation.load(data, media_type, graph=target, base_iri=target)
+        return created
+
+    return _write(store, settings, change)
+
+
+def add_to_graph(store: GraphStore, settings: Settings, graph: str | None, bodies: list[tuple[bytes, str]]) -> bool:
+    """Graph Store POST: merge each ``(data, media type)`` into ``graph``. Returns True if the graph was created.
+
+    :raises SourceError: a body does not parse. :raises ValidationFailed: the result breaks the contract.
+    """
+    target = _target(settings, graph)
+    for data, media_type in bodies:
+        check_body(data, media_type)
+
+    def change(generation: GenerationBuilder) -> bool:
+        created = not _exists(generation, target)
+        for data, media_type in bodies:
+            generation.load(data, media_type, graph=target, base_iri=target)
+        return created
+
+    return _write(store, settings, change)
+
+
+def drop_graph(store: GraphStore, settings: Settings, graph: str | None) -> None:
+    """Graph Store DELETE. :raises NotFound: the named graph does not exist."""
+    target = _target(settings, graph)
+
+    def change(generation: GenerationBuilder) -> None:
+        if graph is not None and not _exists(generation, target):
+            raise NotFound(f"no graph <{target}>")
+        generation.update(f"DROP SILENT GRAPH <{target}>")
+
+    _write(store, settings, change)
+
+
+def _target(settings: Settings, graph: str | None) -> str:
+    if graph is None:
+        return updates_graph_iri(settings.base_iri)
+    protocol.check_iri(graph, parameter="graph")
+    if graph == inferred_graph_iri(settings.base_iri):
+        raise QueryError("the inferred graph is computed from the others and cannot be written")
+    return graph
+
+
+def _exists(generation: GenerationBuilder, graph: str) -> bool:
+    return generation.query(QueryRequest(
+        "ASK { GRAPH ?g { ?s ?p ?o } }", accept=[_JSON], substitutions={"g": {"type": "uri", "value": graph}},
+    )).boolean()
+
+
+def _write(store: GraphStore, settings: Settings, change: Callable[[GenerationBuilder], T]) -> T:
+    """Apply ``change`` to a copy of the current generation, pass the load gate, publish."""
+    inferred = inferred_graph_iri(settings.base_iri)
+    with store.new_generation(copy_current=True) as generation:
+        result = change(generation)
+        generation.update(f"ADD SILENT DEFAULT TO <{updates_graph_iri(settings.base_iri)}> ; CLEAR SILENT DEFAULT")
+        generation.update(f"DROP SILENT GRAPH <{inferred}>")
+        gate_and_reason(generation, _gate_files(settings, generation), settings)
+        generation.commit()
+    log.info("write committed")
+    return result
+
+
+def _gate_files(settings: Settings, generation: GenerationBuilder) -> list[SourceFile]:
+    """The graphs of the generation as the gate sees them: the source files they came from, where there is
+    one, and for graphs made through the API an entry named after the graph (ontology ones by their IRI)."""
+    try:
+        files = {f.graph: f for f in discover(settings.source_paths, project_dir=settings.project_dir,
+                                              base_iri=settings.base_iri)}
+    except SourceError as error:
+        log.debug("source files not available to name graphs: %s", error)
+        files = {}
+    rows = generation.query(QueryRequest("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", accept=[_JSON]))
+    ontology_prefix = settings.base_iri + "graph/ontology/"
+    out = []
+    for row in rows.rows():
+        graph = row["g"]["value"]
+        if graph in files:
+            out.append(files[graph])
+        elif row["g"]["type"] == "uri":
+            head = "ontology" if graph.startswith(ontology_prefix) else "api"
+            out.append(SourceFile(path=Path(graph), relative=PurePosixPath(head, graph.rsplit("/", 1)[-1]),
+                                  media_type="application/n-triples", graph=graph))
+    return out

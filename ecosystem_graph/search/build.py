@@ -1,0 +1,104 @@
+"""Writing the label search index (see :mod:`ecosystem_graph.search`): the text form of labels, the tables, and
+filling them from a store or a generation under construction with three SELECTs (labels, asserted types,
+the subclass closure)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import unicodedata
+from functools import lru_cache
+
+from ..vocab import FOAF, RDF, RDFS, SKOS
+from .kinds import KIND_ORDER, NARY_KINDS, Classifier, Queryable, select_all
+
+log = logging.getLogger(__name__)
+
+#: label property -> priority as the display label (lower wins); skos:altLabel is only ever matched.
+LABEL_PROPERTIES = {RDFS + "label": 0, SKOS + "prefLabel": 1, FOAF + "name": 2, SKOS + "altLabel": 3}
+ALT = LABEL_PROPERTIES[SKOS + "altLabel"]
+LANGUAGES = ("ru", "en")
+
+_NON_WORD = re.compile(r"[\W_]+")
+#: combining marks (accents, breves, diaereses) that NFKD splits off their letters
+_MARKS = re.compile("[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+_LABELS = ("SELECT ?s ?p ?l WHERE { VALUES ?p { " + " ".join(f"<{p}>" for p in LABEL_PROPERTIES) + " } "
+           "?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l)) }")
+_TYPES = f"SELECT ?s ?c WHERE {{ ?s <{RDF}type> ?c . FILTER(isIRI(?s) && isIRI(?c)) }}"
+
+SCHEMA = """
+CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, rank INTEGER NOT NULL,
+                     weight INTEGER NOT NULL, class TEXT, label_ru TEXT, label_en TEXT, label_any TEXT,
+                     class_ru TEXT, class_en TEXT);
+CREATE TABLE label (id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, text TEXT NOT NULL, lang TEXT NOT NULL,
+                    norm TEXT NOT NULL, alt INTEGER NOT NULL);
+CREATE TABLE word (word TEXT NOT NULL, label INTEGER NOT NULL, PRIMARY KEY (word, label)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE label_fts USING fts5(norm, content='label', content_rowid='id', tokenize='trigram');
+"""
+_INDEXES = """
+CREATE INDEX label_norm ON label (norm);
+CREATE INDEX entity_kind ON entity (kind, rank);
+"""
+
+
+def normalise(text: str) -> str:
+    """Accent-, case- and punctuation-insensitive form: ``"Сечёнов, I.M."`` -> ``"сеченов i m"``."""
+    stripped = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    return _NON_WORD.sub(" ", stripped.casefold().replace("ё", "е")).strip()
+
+
+def weight(kind: str) -> int:
+    """Within a tier: ecosystem things first, then n-ary facts, then vocabulary terms and the unclassified."""
+    return 2 if kind in ("term", "other") else 1 if kind in (*NARY_KINDS, "quotation") else 0
+
+
+def _display(labels: set[tuple[int, str, str]]) -> dict[str, str]:
+    """Display label per language ("" for plain) from (priority, lang, text); skos:altLabel never wins."""
+    best: dict[str, tuple[int, int, str]] = {}
+    for priority, lang, text in labels:
+        key, rank = lang if lang in LANGUAGES else "", (priority, len(text), text)
+        if priority < ALT and (key not in best or rank < best[key]):
+            best[key] = rank
+    return {key: rank[2] for key, rank in best.items()}
+
+
+def fill(db: sqlite3.Connection, target: Queryable, base_iri: str) -> None:
+    """Read labels and classes from ``target`` and write the tables.
+
+    Label ids follow (entity weight, normalised length), so that scanning any candidate list in id order meets
+    the best-ranked labels first and a search can stop after a few.
+    """
+    labels: dict[str, set[tuple[int, str, str]]] = {}
+    for row in select_all(target, _LABELS):
+        labels.setdefault(row["s"]["value"], set()).add(
+            (LABEL_PROPERTIES[row["p"]["value"]], row["l"].get("xml:lang", "").lower(), row["l"]["value"]))
+    types: dict[str, set[str]] = {}
+    for row in select_all(target, _TYPES, include_inferred=False):
+        types.setdefault(row["s"]["value"], set()).add(row["c"]["value"])
+    classifier = Classifier.load(target, base_iri)
+    classify = lru_cache(maxsize=None)(lambda classes: (classifier.kind(classes), classifier.most_specific(classes)))
+    display = {iri: _display(found) for iri, found in labels.items()}
+    entities, pending = [], []
+    for number, iri in enumerate(sorted(labels.keys() | types.keys()), start=1):
+        kind, most = classify(frozenset(types.get(iri, ())))
+        own, of_class = display.get(iri, {}), display.get(most or "", {})
+        entities.append((number, iri, kind, KIND_ORDER[kind], weight(kind), most, own.get("ru"), own.get("en"),
+                         own.get(""), of_class.get("ru"), of_class.get("en")))
+        for priority, lang, text in labels.get(iri, ()):
+            norm = normalise(text)
+            if norm:
+                pending.append((weight(kind), len(norm), norm, number, text, lang, int(priority == ALT)))
+    pending.sort()
+    label_rows = [(n, entity, text, lang, norm, alt)
+                  for n, (_w, _size, norm, entity, text, lang, alt) in enumerate(pending, start=1)]
+    words = sorted({(word, row[0]) for row in label_rows for word in row[4].split()})
+    db.executescript(SCHEMA)
+    db.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?,?)", entities)
+    db.executemany("INSERT INTO label VALUES (?,?,?,?,?,?)", label_rows)
+    db.executemany("INSERT INTO word VALUES (?,?)", words)
+    db.execute("INSERT INTO label_fts (rowid, norm) SELECT id, norm FROM label")
+    db.executescript(_INDEXES)
+    db.commit()
+    log.info("search index: %d resources, %d labels", len(entities), len(label_rows))

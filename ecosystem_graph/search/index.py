@@ -1,0 +1,237 @@
+"""Find resources by any of their labels: an index built once per store generation, not a scan per keystroke.
+
+Every ``rdfs:label``, ``skos:prefLabel``, ``skos:altLabel`` and ``foaf:name`` (``@ru``, ``@en`` or plain) of
+every resource is normalised (:func:`normalise`: NFKD, combining marks dropped, case folded, ё → е,
+punctuation → spaces) and written to a SQLite database (:mod:`ecosystem_graph.search_build`). Hits are ranked:
+the whole label (an index on the normalised label), then a label that starts with the query (the same index),
+then a word that does (a table of words), then any substring (an FTS5 **trigram** index; queries of three
+characters or more); within each tier, whole words before parts of words ("sechenov" finds "Sechenov
+University" before "SechenovTech"), ecosystem things before n-ary fact nodes before ontology terms, then shorter
+labels first. Label ids are assigned in that last order, so each tier reads only its first few candidates in id
+order: a query that matches half a million labels costs about what one matching ten does.
+
+The embedded store gets its index as ``{store_dir}/search/{generation}.sqlite``, written by the loader right
+after reasoning (:func:`build_index`), so it is ready when the generation is published; other backends and
+generations written without the loader (Graph Store writes) get theirs built on first use
+(:func:`index_for`). The index is read from three SELECTs over the store: labels, asserted types and the
+subclass closure.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Settings
+from ..store import GenerationBuilder, GraphStore
+from .build import LANGUAGES, fill, normalise
+from .kinds import Queryable, local_name
+
+log = logging.getLogger(__name__)
+
+MAX_LIMIT = 50
+_KEEP_FILES = 3  # index files kept in store_dir/search (the current generation's and the ones before)
+
+#: candidate labels per tier, best first (label ids follow entity weight, then label length)
+_TIERS = (
+    "SELECT id FROM label WHERE norm = :q ORDER BY id LIMIT :k",
+    "SELECT id FROM label WHERE norm > :q AND norm < :q || char(1114111) ORDER BY id LIMIT :k",
+    "SELECT DISTINCT w.label FROM word w JOIN label l ON l.id = w.label WHERE w.word >= :first "
+    "AND w.word < :first || char(1114111) AND instr(' ' || l.norm, ' ' || :q) > 0 ORDER BY w.label LIMIT :k",
+    "SELECT rowid FROM label_fts WHERE label_fts MATCH :match ORDER BY rowid LIMIT :k",
+)
+_CANDIDATES = "SELECT l.id, l.entity, l.text, l.lang, l.norm, l.alt, e.weight, e.rank, e.iri FROM label l " \
+              "JOIN entity e ON e.id = l.entity WHERE l.id IN ({ids})"
+_COLUMNS = "iri, kind, class, label_ru, label_en, label_any, class_ru, class_en"
+_ENTRY = f"SELECT {_COLUMNS} FROM entity"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A resource as the index knows it: kind, most specific class and labels in both languages."""
+
+    iri: str
+    kind: str
+    class_iri: str | None
+    labels: dict[str, str]  # "ru", "en", "" (plain or another language)
+    class_labels: dict[str, str]
+
+    def label(self, lang: str) -> str:
+        """The label in ``lang``, else in the other language, else plain, else the IRI's last segment."""
+        for key in (lang, *LANGUAGES, ""):
+            if self.labels.get(key):
+                return self.labels[key]
+        return local_name(self.iri)
+
+    def class_label(self, lang: str) -> str | None:
+        if not self.class_iri:
+            return None
+        return next((self.class_labels[k] for k in (lang, *LANGUAGES) if self.class_labels.get(k)),
+                    local_name(self.class_iri))
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    matched: str  # the label that matched, as written
+    matched_lang: str
+    tier: int  # 0 whole label, 1 label prefix, 2 word prefix, 3 substring
+
+
+def _entry(row: tuple) -> Entry:
+    iri, kind, class_iri, ru, en, plain, class_ru, class_en = row[:8]
+    return Entry(iri, kind, class_iri, {k: v for k, v in (("ru", ru), ("en", en), ("", plain)) if v},
+                 {k: v for k, v in (("ru", class_ru), ("en", class_en)) if v})
+
+
+class SearchIndex:
+    """One generation's label index (read-only once built); safe to share between threads."""
+
+    def __init__(self, connection: sqlite3.Connection, *, path: Path | None = None):
+        self._db = connection
+        self.path = path
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: Path) -> SearchIndex:
+        db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        return cls(db, path=path)
+
+    def search(self, text: str, *, lang: str = "ru", limit: int = 10) -> list[Hit]:
+        """The best ``limit`` resources with a label containing ``text`` (normalised), ranked.
+
+        Each tier yields its best few candidates in label-id order (entity weight, then label length), so a
+        query matching half the graph costs no more than one matching a handful.
+        """
+        q = normalise(text)
+        limit = max(1, min(limit, MAX_LIMIT))
+        if not q:
+            return []
+        params = {"q": q, "first": q.split()[0], "match": '"' + q + '"', "k": 4 * limit}
+        with self._lock:
+            ids = {row[0] for sql in (_TIERS if len(q) >= 3 else _TIERS[:3]) for row in self._db.execute(sql, params)}
+            rows = self._db.execute(_CANDIDATES.format(ids=",".join(map(str, ids)))).fetchall() if ids else []
+        best: dict[int, tuple] = {}
+        for _id, entity, matched, matched_lang, norm, alt, weight, rank, iri in rows:
+            tier = 0 if norm == q else 1 if norm.startswith(q) else 2 if f" {norm}".find(f" {q}") >= 0 else 3
+            partial = f" {q} " not in f" {norm} "
+            pick = (tier, partial, matched_lang != lang, len(norm), alt)
+            if entity not in best or pick < best[entity][0]:
+                best[entity] = (pick, (tier, partial, weight, len(norm), rank, alt, iri), matched, matched_lang)
+        top = sorted(best.items(), key=lambda item: item[1][1])[:limit]
+        entries = self._by_id([entity for entity, _ in top])
+        return [Hit(entries[entity], matched, matched_lang, order[0])
+                for entity, (_pick, order, matched, matched_lang) in top]
+
+    def _by_id(self, ids: list[int]) -> dict[int, Entry]:
+        sql = f"SELECT id, {_COLUMNS} FROM entity WHERE id IN ({','.join(map(str, ids))})"
+        with self._lock:
+            return {row[0]: _entry(row[1:]) for row in self._db.execute(sql)} if ids else {}
+
+    def entries(self, iris: list[str]) -> dict[str, Entry]:
+        """The known resources among ``iris``."""
+        out: dict[str, Entry] = {}
+        with self._lock:
+            for start in range(0, len(iris), 500):
+                chunk = iris[start:start + 500]
+                sql = f"{_ENTRY} WHERE iri IN ({','.join('?' * len(chunk))})"
+                out.update((row[0], _entry(row)) for row in self._db.execute(sql, chunk))
+        return out
+
+    def of_kinds(self, kinds: tuple[str, ...], *, limit: int) -> list[Entry]:
+        """Resources of the given kinds, in kind order, at most ``limit``."""
+        sql = f"{_ENTRY} WHERE kind IN ({','.join('?' * len(kinds))}) ORDER BY rank, iri LIMIT ?"
+        with self._lock:
+            return [_entry(row) for row in self._db.execute(sql, (*kinds, limit))]
+
+    def size(self) -> tuple[int, int]:
+        """(resources, labels)."""
+        with self._lock:
+            return (self._db.execute("SELECT count(*) FROM entity").fetchone()[0],
+                    self._db.execute("SELECT count(*) FROM label").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def build(target: Queryable, base_iri: str, *, path: Path | None = None) -> SearchIndex:
+    """Build the index of ``target`` in memory, or at ``path`` (written beside it, then renamed into place)."""
+    if path is None:
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        fill(db, target, base_iri)
+        return SearchIndex(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.unlink(missing_ok=True)
+    db = sqlite3.connect(tmp)
+    try:
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        fill(db, target, base_iri)
+    finally:
+        db.close()
+    os.replace(tmp, path)
+    _drop_old_files(path.parent, keep=path)
+    return SearchIndex.open(path)
+
+
+def _drop_old_files(folder: Path, *, keep: Path) -> None:
+    files = sorted(folder.glob("*.sqlite"))
+    for old in files[:-_KEEP_FILES]:
+        if old != keep:
+            old.unlink(missing_ok=True)
+
+
+# --- one index per store and generation ---------------------------------------------------------------
+_indexes: weakref.WeakKeyDictionary[GraphStore, dict[str | None, SearchIndex]] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def _file(settings: Settings, generation: str | None) -> Path | None:
+    if settings.backend != "embedded" or not generation:
+        return None
+    return settings.store_dir / "search" / f"{generation}.sqlite"
+
+
+def _remember(store: GraphStore, generation: str | None, index: SearchIndex) -> SearchIndex:
+    """Keep the index of ``generation`` and of the one before (the loader indexes a generation before it is
+    published, and readers may still be on the old one); older ones are dropped, not closed: a request may
+    still be reading one, and its connection closes when the last reference goes."""
+    known = _indexes.setdefault(store, {})
+    known.pop(generation, None)
+    known[generation] = index
+    for old in list(known)[:-2]:
+        del known[old]
+    return index
+
+
+def build_index(store: GraphStore, generation: GenerationBuilder, settings: Settings) -> SearchIndex:
+    """Index a generation under construction (the loader calls this just before it commits)."""
+    index = build(generation, settings.base_iri, path=_file(settings, generation.generation_id))
+    with _lock:
+        return _remember(store, generation.generation_id, index)
+
+
+def index_for(store: GraphStore, settings: Settings) -> SearchIndex:
+    """The index of the store's published generation: opened from disk, or built now if it is missing.
+
+    :raises StoreUnavailable: nothing has been loaded yet.
+    """
+    generation = store.generation_id()
+    with _lock:
+        known = _indexes.get(store, {})
+        if generation in known:
+            return known[generation]
+        path = _file(settings, generation)
+        if path is not None and path.exists():
+            index = SearchIndex.open(path)
+        else:
+            log.info("building the search index of generation %s on first use", generation)
+            index = build(store, settings.base_iri, path=path)
+        return _remember(store, generation, index)

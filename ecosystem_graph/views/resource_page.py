@@ -1,0 +1,283 @@
+"""A resource's description (see :mod:`ecosystem_graph.describe`) as plain data for an HTML page.
+
+Labels are picked in the reader's language, facts are grouped by kind (structure, people and posts,
+agreements, events, sites, status...), n-ary fact nodes are shown whole with their quoted evidence, and
+every source document cited is listed with the evidence sentences taken from it. Nothing here knows HTML:
+templates render these dataclasses, and link targets come from :class:`Linker`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .. import vocab
+from ..store import GraphStore
+from .describe import LABEL_PROPERTIES, describe
+
+RDF_TYPE = URIRef(vocab.RDF + "type")
+DEFINITIONS = (URIRef(vocab.SKOS + "definition"), URIRef(vocab.RDFS + "comment"), URIRef(vocab.DCT + "description"))
+
+#: the order of the groups on a page; each key has a title in the web layer's messages.
+GROUP_ORDER = ("about", "structure", "people", "agreements", "events", "sites", "status", "quotes", "other")
+
+#: ontology local name (of a fact's class, or of a predicate) -> group.
+GROUP_OF: dict[str, str] = {
+    **dict.fromkeys(("subOrganizationOf", "unitOf", "blockOf", "subordinateTo", "withinStructureOf", "managedBy",
+                     "coordinatedBy", "associatedWith", "countOf", "MembershipCount", "hasField"), "structure"),
+    **dict.fromkeys(("Post", "heldBy", "postIn", "role", "director", "member"), "people"),
+    **dict.fromkeys(("AgreementParty", "Signature", "hasParty", "partyOrganization", "hasSignature", "signatory",
+                     "onBehalfOf", "inCapacityOf", "subjectOfCooperation", "underAgreement",
+                     "projectParticipant"), "agreements"),
+    **dict.fromkeys(("Participation", "venue", "organizer", "coOrganizer", "hasParticipant", "hasSpeaker",
+                     "participationIn", "participant", "representing", "partOfEvent", "ledTo", "resultedIn"),
+                    "events"),
+    **dict.fromkeys(("hasSite", "locatedIn", "area", "floorArea", "Quantity"), "sites"),
+    **dict.fromkeys(("StatusAssertion", "hasStatus", "status", "period", "Period"), "status"),
+    **dict.fromkeys(("Quotation", "spokenBy", "about", "quoteText"), "quotes"),
+}
+
+
+@dataclass(frozen=True)
+class Value:
+    """A term as shown: its text (a label for IRIs) and, for resources, where it links."""
+
+    text: str
+    iri: str | None = None
+    href: str | None = None
+    lang: str | None = None
+    datatype: str | None = None
+
+    @property
+    def is_literal(self) -> bool:
+        return self.iri is None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One predicate and its values; ``inverse`` when the resource is the object (``values`` point at it)."""
+
+    predicate: Value
+    values: tuple[Value, ...]
+    inverse: bool = False
+
+
+@dataclass(frozen=True)
+class Fact:
+    """An n-ary fact node around the resource: how it links to it, its own statements, evidence and sources."""
+
+    node: Value
+    types: tuple[Value, ...]
+    link: Statement
+    statements: tuple[Statement, ...]
+    evidence: tuple[str, ...] = ()
+    sources: tuple[Value, ...] = ()
+    nested: tuple[Fact, ...] = ()
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source document cited by the resource or its facts, with the evidence quoted from it."""
+
+    source: Value
+    details: tuple[Statement, ...]
+    quotes: tuple[str, ...]
+
+
+@dataclass
+class Group:
+    key: str
+    statements: list[Statement] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    iri: str
+    lang: str
+    label: str
+    other_labels: tuple[Value, ...]
+    types: tuple[Value, ...]
+    definitions: tuple[Value, ...]
+    groups: tuple[Group, ...]
+    citations: tuple[Citation, ...]
+    evidence: tuple[str, ...]
+
+
+class Linker:
+    """Where a resource's link points: our own pages for IRIs under the base, the IRI itself otherwise."""
+
+    def __init__(self, base_iri: str, *, root: str = "", lang: str | None = None):
+        self.base_iri = base_iri
+        self.root = root.rstrip("/")
+        self.suffix = f"?lang={lang}" if lang else ""
+
+    def href(self, iri: str) -> str | None:
+        if iri.startswith(self.base_iri):
+            rest = iri[len(self.base_iri):]
+            if rest.startswith("id/"):
+                return f"{self.root}/page/{rest[3:]}{self.suffix}"
+            if rest.startswith("ontology"):
+                path, _, fragment = rest.partition("#")
+                return f"{self.root}/{path}{self.suffix}" + (f"#{fragment}" if fragment else "")
+            return f"{self.root}/{rest}"
+        return iri if iri.startswith(("http://", "https://")) else None
+
+
+class _Builder:
+    def __init__(self, graph: Graph, iri: str, lang: str, linker: Linker):
+        self.graph = graph
+        self.subject = URIRef(iri)
+        self.lang = lang
+        self.linker = linker
+        self.eco = vocab.ontology_ns(linker.base_iri)
+        self.evidence_p = URIRef(self.eco + "evidence")
+        self.source_p = URIRef(self.eco + "source")
+        self.documents = set(graph.objects(None, self.source_p))
+
+    # terms -------------------------------------------------------------------------------------------------
+    def label(self, node: Node) -> str:
+        literals = [o for p in LABEL_PROPERTIES for o in self.graph.objects(node, URIRef(p)) if isinstance(o, Literal)]
+        for wanted in (self.lang, None):
+            for literal in literals:
+                if literal.language == wanted:
+                    return str(literal)
+        if literals:
+            return str(literals[0])
+        if isinstance(node, URIRef):
+            text = str(node)
+            return text.rsplit("#", 1)[-1] if "#" in text else text.rstrip("/").rsplit("/", 1)[-1]
+        types = sorted(self.value(t).text for t in self.graph.objects(node, RDF_TYPE))
+        return ", ".join(types) or "…"
+
+    def value(self, node: Node) -> Value:
+        if isinstance(node, Literal):
+            datatype = str(node.datatype) if node.datatype else None
+            return Value(str(node), lang=node.language, datatype=datatype)
+        if isinstance(node, BNode):
+            return Value(self.label(node))
+        return Value(self.label(node), iri=str(node), href=self.linker.href(str(node)))
+
+    def values(self, nodes) -> tuple[Value, ...]:
+        """The nodes as values, sorted; of language-tagged literals only those in the reader's language, if any."""
+        nodes = set(nodes)
+        if any(isinstance(n, Literal) and n.language == self.lang for n in nodes):
+            nodes = {n for n in nodes if not (isinstance(n, Literal) and n.language and n.language != self.lang)}
+        return tuple(sorted((self.value(n) for n in nodes), key=lambda v: v.text.lower()))
+
+    def group_of(self, iri: Node) -> str:
+        text = str(iri)
+        return GROUP_OF.get(text[len(self.eco):], "other") if text.startswith(self.eco) else "other"
+
+    # facts -------------------------------------------------------------------------------------------------
+    def is_fact(self, node: Node) -> bool:
+        """A node around the subject whose own statements the description carries (not a plain neighbour)."""
+        if node == self.subject or node in self.documents or isinstance(node, Literal):
+            return False
+        if isinstance(node, BNode):
+            return True
+        shown = {RDF_TYPE, *map(URIRef, LABEL_PROPERTIES)}
+        return any(p not in shown and o != self.subject for p, o in self.graph.predicate_objects(node))
+
+    def statements(self, node: Node, *, skip: set) -> list[Statement]:
+        by_predicate: dict[Node, list[Node]] = defaultdict(list)
+        for p, o in self.graph.predicate_objects(node):
+            if p in skip or p in (RDF_TYPE, self.evidence_p, self.source_p) or (node, p, o) in skip:
+                continue
+            by_predicate[p].append(o)
+        return sorted((Statement(self.value(p), self.values(objs)) for p, objs in by_predicate.items()),
+                      key=lambda s: s.predicate.text.lower())
+
+    def fact(self, node: Node, link: Statement, depth: int = 0) -> Fact:
+        labels = set(map(URIRef, LABEL_PROPERTIES))
+        nested = []
+        skip: set = set(labels)
+        if depth == 0:
+            for p, o in self.graph.predicate_objects(node):
+                if p != RDF_TYPE and o != self.subject and self.is_fact(o):
+                    nested.append(self.fact(o, Statement(self.value(p), ()), depth + 1))
+                    skip.add((node, p, o))
+        skip.update((node, p, self.subject) for p in self.graph.predicates(node, self.subject))
+        return Fact(
+            node=self.value(node),
+            types=self.values(self.graph.objects(node, RDF_TYPE)),
+            link=link,
+            statements=tuple(self.statements(node, skip=skip)),
+            evidence=tuple(sorted(map(str, self.graph.objects(node, self.evidence_p)))),
+            sources=self.values(self.graph.objects(node, self.source_p)),
+            nested=tuple(nested),
+        )
+
+    def fact_group(self, node: Node, predicate: Node) -> str:
+        for kind in self.graph.objects(node, RDF_TYPE):
+            if self.group_of(kind) != "other":
+                return self.group_of(kind)
+        return self.group_of(predicate)
+
+    # the page ----------------------------------------------------------------------------------------------
+    def build(self) -> ResourceView:
+        groups = {key: Group(key) for key in GROUP_ORDER}
+        subject = self.subject
+        shown = {RDF_TYPE, self.evidence_p, self.source_p, *map(URIRef, LABEL_PROPERTIES), *DEFINITIONS}
+        forward: dict[Node, list[Node]] = defaultdict(list)
+        for p, o in self.graph.predicate_objects(subject):
+            if p in shown:
+                continue
+            if self.is_fact(o):
+                link = Statement(self.value(p), (), inverse=False)
+                groups[self.fact_group(o, p)].facts.append(self.fact(o, link))
+            else:
+                forward[p].append(o)
+        for p, objs in forward.items():
+            key = "about" if all(isinstance(o, Literal) for o in objs) else self.group_of(p)
+            groups[key].statements.append(Statement(self.value(p), self.values(objs)))
+        backward: dict[Node, list[Node]] = defaultdict(list)
+        for s, p in self.graph.subject_predicates(subject):
+            if self.is_fact(s):
+                link = Statement(self.value(p), (), inverse=True)
+                groups[self.fact_group(s, p)].facts.append(self.fact(s, link))
+            elif p != self.source_p:
+                backward[p].append(s)
+        for p, subjects in backward.items():
+            groups[self.group_of(p)].statements.append(Statement(self.value(p), self.values(subjects), inverse=True))
+        for group in groups.values():
+            group.statements.sort(key=lambda s: (s.inverse, s.predicate.text.lower()))
+            group.facts.sort(key=lambda f: (f.link.predicate.text.lower(), f.node.text.lower()))
+        labels = [o for p in LABEL_PROPERTIES for o in self.graph.objects(subject, URIRef(p))]
+        return ResourceView(
+            iri=str(subject),
+            lang=self.lang,
+            label=self.label(subject),
+            other_labels=tuple(sorted({Value(str(o), lang=o.language) for o in labels if str(o) != self.label(subject)},
+                                      key=lambda v: v.text.lower())),
+            types=self.values(self.graph.objects(subject, RDF_TYPE)),
+            definitions=self.values(o for p in DEFINITIONS for o in self.graph.objects(subject, p)),
+            groups=tuple(g for g in groups.values() if g.statements or g.facts),
+            citations=self.citations(),
+            evidence=tuple(sorted(map(str, self.graph.objects(subject, self.evidence_p)))),
+        )
+
+    def citations(self) -> tuple[Citation, ...]:
+        out = []
+        for document in self.documents:
+            quotes = sorted({str(q) for citer in self.graph.subjects(self.source_p, document)
+                             for q in self.graph.objects(citer, self.evidence_p)})
+            details = self.statements(document, skip=set(map(URIRef, LABEL_PROPERTIES)))
+            out.append(Citation(self.value(document), tuple(details), tuple(quotes)))
+        return tuple(sorted(out, key=lambda c: c.source.text.lower()))
+
+
+def resource_view(graph: Graph, iri: str, *, lang: str, linker: Linker) -> ResourceView:
+    """The page of ``iri`` in ``lang`` from its description ``graph``."""
+    return _Builder(graph, iri, lang, linker).build()
+
+
+def page(store: GraphStore, iri: str, *, lang: str, linker: Linker, timeout: float | None = None) -> ResourceView:
+    """Describe ``iri`` through the store and shape it for its page.
+
+    :raises NotFound: nothing is known about ``iri``.
+    """
+    return resource_view(describe(store, iri, timeout=timeout), iri, lang=lang, linker=linker)
