@@ -93,6 +93,8 @@ def serving(settings: Settings, *args: str) -> Iterator[tuple[subprocess.Popen[b
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
+        if process.stderr is not None:
+            process.stderr.close()
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

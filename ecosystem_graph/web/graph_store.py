@@ -112,11 +112,11 @@ async def _bodies(request: Request) -> list[tuple[bytes, str]]:
         media_type = writes.body_media_type(content_type)
         return [(await request.body(), media_type)]
     await request.body()  # read under the body limit before the form parser sees it
-    form = await request.form()
-    parts = [part for _name, part in form.multi_items() if isinstance(part, UploadFile)]
-    if not parts:
-        raise QueryError("the multipart body holds no files")
-    return [(await part.read(), writes.body_media_type(part.content_type)) for part in parts]
+    async with request.form() as form:  # closes the parts' spooled temporary files
+        parts = [part for _name, part in form.multi_items() if isinstance(part, UploadFile)]
+        if not parts:
+            raise QueryError("the multipart body holds no files")
+        return [(await part.read(), writes.body_media_type(part.content_type)) for part in parts]
 
 
 _NO_GRAPH = {400: {"description": "No graph named, both ?graph and ?default, or not an absolute IRI"}}

@@ -64,3 +64,20 @@ def embedded_with(settings: Settings, n_triples: str, *, query_workers: int) -> 
         yield graph_store
     finally:
         graph_store.close()
+
+
+_OPENED: list[GraphStore] = []
+
+
+def open_for_test(settings: Settings) -> GraphStore:
+    """:func:`open_store`, closed when the test ends (a remote store's pooled HTTP connections with it)."""
+    graph_store = open_store(settings)
+    _OPENED.append(graph_store)
+    return graph_store
+
+
+@pytest.fixture(autouse=True)
+def _close_the_stores_a_test_opened() -> Iterator[None]:
+    yield
+    while _OPENED:
+        _OPENED.pop().close()

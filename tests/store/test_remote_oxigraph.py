@@ -19,13 +19,14 @@ import pytest
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import ConfigError, QueryError, QueryTimeout, StoreUnavailable
 from ecosystem_graph.pipeline import load as loader
-from ecosystem_graph.store import QueryRequest, open_store
+from ecosystem_graph.store import QueryRequest
 from ecosystem_graph.store.remote import RemoteStore
 from ecosystem_graph.store.remote_generation import Names, register_staging
 from ecosystem_graph.store.remote_http import SparqlHttp
 
 from ..support.server import free_port, running_server
 from ..support.sparql_servers import Endpoints, oxigraph_server
+from .conftest import open_for_test
 from .test_store_contract import ECO, ORG, PREFIXES, canonical
 
 pytestmark = pytest.mark.timeout(120)  # a hung server fails the test, not the run
@@ -34,7 +35,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def build(settings: Settings) -> RemoteStore:
-    store = open_store(settings)
+    store = open_for_test(settings)
     assert isinstance(store, RemoteStore)
     loader.build(store, settings)
     return store
@@ -43,7 +44,7 @@ def build(settings: Settings) -> RemoteStore:
 def memory_twin(settings: Settings) -> list[str]:
     """What the memory backend holds for the same project: the reference."""
     memory_settings = settings.model_copy(update={"backend": "memory"})
-    memory = open_store(memory_settings)
+    memory = open_for_test(memory_settings)
     loader.build(memory, memory_settings)
     return canonical(memory)
 
@@ -69,7 +70,7 @@ def check_readers_see_the_old_or_the_new_generation(settings: Settings) -> None:
     generations differ in their graph names too, so a reader with a stale graph list would see half."""
     old, new = {"one": "A", "two": "A"}, {"one": "B", "three": "B", "four": "B"}
     expected = {(("A", 1000),), (("B", 1500),)}
-    writer = open_store(settings)
+    writer = open_for_test(settings)
     assert isinstance(writer, RemoteStore)
     _publish(writer, old)
     seen: list[tuple] = []
@@ -77,7 +78,7 @@ def check_readers_see_the_old_or_the_new_generation(settings: Settings) -> None:
     failures: list[BaseException] = []
 
     def read() -> None:
-        reader = open_store(settings)
+        reader = open_for_test(settings)
         try:
             while not done.is_set():
                 rows = reader.select("SELECT ?m (COUNT(*) AS ?n) WHERE { ?s <urn:marker> ?m } GROUP BY ?m")
@@ -198,7 +199,7 @@ def test_formats_the_server_cannot_write_are_made_locally(oxigraph_settings: Set
     build(oxigraph_settings)
     upstream = oxigraph_endpoints.query.removesuffix("/query")
     with limited_proxy(upstream) as proxy:
-        store = open_store(oxigraph_settings.model_copy(update={"remote_query_url": proxy + "/query"}))
+        store = open_for_test(oxigraph_settings.model_copy(update={"remote_query_url": proxy + "/query"}))
         construct = PREFIXES + "CONSTRUCT { ?o rdfs:label ?l } WHERE { ?o a eco:Organization ; rdfs:label ?l }"
         for media_type in ("text/turtle", "application/rdf+xml", "application/trig"):
             output = store.query(QueryRequest(construct, accept=[media_type]))
@@ -214,13 +215,13 @@ def test_formats_the_server_cannot_write_are_made_locally(oxigraph_settings: Set
 # --- failures ------------------------------------------------------------------------------------------------
 def test_an_unreachable_server_or_no_url_is_reported(mini_settings: Settings) -> None:
     nowhere = f"http://127.0.0.1:{free_port()}/query"
-    store = open_store(mini_settings.model_copy(update={"backend": "remote", "remote_query_url": nowhere}))
+    store = open_for_test(mini_settings.model_copy(update={"backend": "remote", "remote_query_url": nowhere}))
     with pytest.raises(StoreUnavailable):
         store.is_empty()
     with pytest.raises(StoreUnavailable):
         store.select("SELECT * WHERE { ?s ?p ?o }")
     with pytest.raises(ConfigError):
-        open_store(mini_settings.model_copy(update={"backend": "remote"}))
+        open_for_test(mini_settings.model_copy(update={"backend": "remote"}))
 
 
 def test_terms_that_could_break_out_are_refused(oxigraph_settings: Settings) -> None:

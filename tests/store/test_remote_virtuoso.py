@@ -13,9 +13,9 @@ from pydantic import SecretStr
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import StoreUnavailable
 from ecosystem_graph.pipeline import load as loader
-from ecosystem_graph.store import open_store
 
 from ..support.sparql_servers import Endpoints
+from .conftest import open_for_test
 from .test_remote_oxigraph import (
     check_blank_nodes_keep_their_identity_across_graphs,
     check_readers_see_the_old_or_the_new_generation,
@@ -43,7 +43,7 @@ def authenticated(settings: Settings, endpoints: Endpoints, password: str) -> Se
 
 def test_digest_authenticated_endpoints(virtuoso_settings: Settings, virtuoso_endpoints: Endpoints) -> None:
     settings = authenticated(virtuoso_settings, virtuoso_endpoints, "dba")
-    store = open_store(settings)
+    store = open_for_test(settings)
     loader.build(store, settings)
     assert values(store, "SELECT ?o WHERE { ?o a eco:University }", "o") == [ORG + "sechenov-university"]
     with store.new_generation(copy_current=True) as builder:
@@ -55,6 +55,6 @@ def test_digest_authenticated_endpoints(virtuoso_settings: Settings, virtuoso_en
 
 
 def test_wrong_credentials_are_reported(virtuoso_settings: Settings, virtuoso_endpoints: Endpoints) -> None:
-    store = open_store(authenticated(virtuoso_settings, virtuoso_endpoints, "not-the-password"))
+    store = open_for_test(authenticated(virtuoso_settings, virtuoso_endpoints, "not-the-password"))
     with pytest.raises(StoreUnavailable, match="refused"):
         store.is_empty()

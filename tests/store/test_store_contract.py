@@ -19,10 +19,10 @@ from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import NotAcceptable, QueryError, QueryTimeout, SourceError, ValidationFailed
 from ecosystem_graph.pipeline import load as loader
 from ecosystem_graph.sources.queries import QueryCatalogue
-from ecosystem_graph.store import GraphStore, QueryRequest, open_store
+from ecosystem_graph.store import GraphStore, QueryRequest
 
 from ..conftest import MINI
-from .conftest import remote_settings
+from .conftest import open_for_test, remote_settings
 
 pytestmark = pytest.mark.timeout(120)  # a hung server fails the test, not the run
 BACKENDS = ["memory", "embedded", "oxigraph", "virtuoso"]
@@ -46,7 +46,7 @@ def settings(request: pytest.FixtureRequest, mini_settings: Settings) -> Setting
 
 @pytest.fixture
 def empty_store(settings: Settings) -> Iterator[GraphStore]:
-    store = open_store(settings)
+    store = open_for_test(settings)
     yield store
     store.close()
 
@@ -61,7 +61,7 @@ def store(empty_store: GraphStore, settings: Settings) -> GraphStore:
 def reference() -> list[str]:
     """The mini project's dataset as the in-memory pyoxigraph store has it: what every backend must hold."""
     settings = Settings(project_dir=MINI, backend="memory")
-    memory = open_store(settings)
+    memory = open_for_test(settings)
     loader.build(memory, settings)
     return canonical(memory)
 
@@ -237,7 +237,7 @@ def test_unacceptable_formats_and_malformed_queries_are_refused(store: GraphStor
 
 
 def test_dump_round_trips(store: GraphStore, settings: Settings) -> None:
-    memory = open_store(Settings(project_dir=settings.project_dir, backend="memory"))
+    memory = open_for_test(Settings(project_dir=settings.project_dir, backend="memory"))
     with memory.new_generation() as builder:
         builder.load(b"".join(store.dump("application/n-quads")), "application/n-quads")
         builder.commit()
