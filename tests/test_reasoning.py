@@ -15,8 +15,8 @@ from ecosystem_graph.reasoning import materialise as reasoning
 from ecosystem_graph.store import GraphStore, open_store
 from ecosystem_graph.store.embedded import MemoryStore
 from ecosystem_graph.vocab import inferred_graph_iri
+from tests.cli.conftest import run
 from tests.conftest import REPO, require, require_tool
-from tests.test_cli import run
 
 BASE = "https://example.org/"
 INFERRED = inferred_graph_iri(BASE)

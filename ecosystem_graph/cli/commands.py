@@ -6,8 +6,9 @@ rdflib machinery, the web application, reasoning) when it runs, so ``serve`` sta
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,9 +17,8 @@ import typer
 
 from .. import __version__
 from ..config import Settings
-from ..errors import ConfigError, QueryError
-from ..store import GraphStore, QueryRequest, open_store
-from ..store.formats import SHORT_NAMES
+from ..errors import ConfigError, NotFound, QueryError, SourceError
+from ..store import GraphStore, QueryRequest, formats, open_store
 from .console import EXIT_CHECKS_FAILED, configure_logging, console, out, report_errors
 
 if TYPE_CHECKING:
@@ -120,22 +120,33 @@ def query(
     project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None,
 ) -> None:
     """Run a SPARQL query: SELECT/ASK as a table, JSON, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples, JSON-LD."""
-    if file is not None:
-        text = file.read_text(encoding="utf-8")
-    elif sparql == "-" or sparql is None:
-        text = sys.stdin.read()
-    else:
-        text = sparql
-    settings = settings_from(project, store, backend)
-    accept = None if fmt == "table" else [SHORT_NAMES.get(fmt, fmt)]
+    text = _query_text(sparql, file)
     if fmt == "table":
         accept = ["application/sparql-results+json", "text/turtle"]
+    else:  # a result format or a graph format: which one applies depends on the query form
+        accept = [formats.named(fmt, formats.RESULT_MEDIA_TYPES + formats.GRAPH_MEDIA_TYPES, what="a query")]
+    settings = settings_from(project, store, backend)
     result = _open(settings).query(QueryRequest(text, accept=accept, include_inferred=not asserted_only))
     if fmt == "table" and result.kind != "graph":
         _print_table(result)
     else:
         sys.stdout.buffer.write(result.body)
         sys.stdout.flush()
+
+
+def _query_text(sparql: str | None, file: Path | None) -> str:
+    """:raises SourceError: the file cannot be read. :raises QueryError: no query given."""
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise SourceError(file, f"cannot read the query: {getattr(error, 'strerror', None) or error}") from None
+    if sparql is not None and sparql != "-":
+        return sparql
+    text = "" if sparql is None and sys.stdin.isatty() else sys.stdin.read()
+    if not text.strip():
+        raise QueryError("no query: give it as the argument, with --file FILE, or on standard input with -")
+    return text
 
 
 def _print_table(result) -> None:
@@ -172,17 +183,41 @@ def export(
     project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None,
 ) -> None:
     """Write the whole dataset as TriG or N-Quads, or one graph as Turtle, N-Triples, ..."""
-    media_type = SHORT_NAMES.get(fmt, fmt)
-    if graph is None and media_type not in ("application/trig", "application/n-quads"):
-        raise QueryError("the whole dataset exports as trig or nq; pass --graph for a single-graph format")
-    chunks = _open(settings_from(project, store, backend)).dump(media_type, graph=graph)
-    sink = output.open("wb") if output else sys.stdout.buffer
-    try:
+    from ..views.graphs import graph_exists
+
+    if graph is None:
+        media_type = formats.named(fmt, formats.DATASET_MEDIA_TYPES, what="the whole dataset (--graph for one graph)")
+    else:
+        graph_formats = tuple(m for m in formats.GRAPH_MEDIA_TYPES if m not in formats.DATASET_MEDIA_TYPES)
+        media_type = formats.named(fmt, graph_formats, what="one graph")
+    if output is not None and not output.parent.is_dir():
+        raise ConfigError(f"--output {output}: no folder {output.parent}")
+    graph_store = _open(settings_from(project, store, backend))
+    if graph is not None and not graph_exists(graph_store, graph):
+        raise NotFound(f"no graph <{graph}> in the store; `ecosystem-graph stats` lists the graphs")
+    chunks = graph_store.dump(media_type, graph=graph)
+    if output is None:
         for chunk in chunks:
-            sink.write(chunk)
+            sys.stdout.buffer.write(chunk)
+        return
+    _write_whole(output, chunks)
+
+
+def _write_whole(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` to ``path`` through a temporary file beside it: a failed export leaves no half file.
+
+    :raises ConfigError: the file cannot be written.
+    """
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("wb") as sink:
+            for chunk in chunks:
+                sink.write(chunk)
+        os.replace(partial, path)
+    except OSError as error:
+        raise ConfigError(f"--output {path}: {error.strerror or error}") from None
     finally:
-        if output:
-            sink.close()
+        partial.unlink(missing_ok=True)
 
 
 @app.command()
@@ -286,6 +321,7 @@ def serve(
     from . import serving
 
     settings = settings_from(project, store, backend, base_iri, host=host, port=port)
+    serving.check_free(settings.host, settings.port)
     graph_store = open_store(settings)
     if workers == 1:
         graph_store.warm_up()  # the query processes start now, beside the imports and the check below

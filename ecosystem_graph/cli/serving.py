@@ -26,6 +26,8 @@ from multiprocessing.process import BaseProcess
 from socket import socket
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ConfigError
+
 if TYPE_CHECKING:
     import uvicorn
 
@@ -39,6 +41,24 @@ _fork = mp.get_context("fork")
 STARTUP_FAILURE = 3
 #: an HTTP process that dies sooner than this after its start is replaced only this long after its start
 RESTART_DELAY = 1.0
+
+
+def check_free(host: str, port: int) -> None:
+    """Fail before building or starting anything when ``host:port`` cannot be listened on (another server there,
+    an address not of this machine). uvicorn would report it only after start-up, with exit code 3.
+
+    :raises ConfigError: naming the address and the cause.
+    """
+    from socket import AF_INET, AF_INET6, SO_REUSEADDR, SOL_SOCKET
+
+    family = AF_INET6 if ":" in host else AF_INET
+    with socket(family) as probe:
+        probe.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)  # as uvicorn binds: a port in TIME_WAIT is free
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise ConfigError(f"cannot listen on {host}:{port}: {error.strerror or error}"
+                              " (another server there? choose --port)") from None
 
 
 def run(settings: Settings, graph_store: GraphStore, *, workers: int, access_log: bool, log_level: str) -> None:

@@ -190,7 +190,7 @@ def _read(paths: list[Path]) -> rdflib.Graph:
         try:
             part.parse(path, format=guess_format(str(path)) or "turtle")
         except Exception as exc:  # rdflib raises many unrelated types for syntax errors
-            raise SourceError(path, f"cannot parse: {exc}") from exc
+            raise _syntax_error(path, exc) from None
         for prefix, namespace in part.namespaces():
             graph.bind(prefix, namespace, override=False)
         graph += part
@@ -263,3 +263,15 @@ def _inferred(world: owlready2.World) -> tuple[dict[str, tuple[str, ...]], dict[
         {k: tuple(sorted(v)) for k, v in sorted(equivalents.items())},
         types,
     )
+
+
+def _syntax_error(path: Path, error: Exception) -> SourceError:
+    """rdflib's Turtle errors quote the whole document as escaped bytes (Cyrillic as ``\\xd0...``): name the
+    file, line and column and the cause instead, as the loader does."""
+    why, text, at = getattr(error, "_why", None), getattr(error, "_str", None), getattr(error, "_i", None)
+    if not isinstance(why, str) or not isinstance(text, bytes | str) or not isinstance(at, int):
+        return SourceError(path, f"cannot parse: {error}")
+    data = text.encode() if isinstance(text, str) else text
+    line_start = data.rfind(b"\n", 0, at) + 1
+    column = len(data[line_start:at].decode("utf-8", errors="replace")) + 1
+    return SourceError(path, why, line=data.count(b"\n", 0, at) + 1, column=column)

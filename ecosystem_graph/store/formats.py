@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..errors import NotAcceptable
+
 RESULT_MEDIA_TYPES: tuple[str, ...] = (
     "application/sparql-results+json",
     "application/sparql-results+xml",
@@ -43,29 +45,66 @@ ALIASES: dict[str, str] = {
     "text/x-nquads": "application/n-quads",
 }
 
-#: short names accepted by ``format=`` parameters and CLI flags.
-SHORT_NAMES: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
+#: format names, as people type them (CLI ``--format``) and clients send them (HTTP ``format=``, as SPARQLWrapper,
+#: Fuseki and Virtuoso clients do) -> media type. ``json`` and ``xml`` name the generic types: a SELECT answers
+#: them with SPARQL results, a CONSTRUCT with JSON-LD or RDF/XML. The one table of names: the CLI, the HTTP
+#: negotiation and the export all read it.
+FORMAT_NAMES: dict[str, str] = {
+    "json": "application/json",
+    "xml": "application/xml",
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
     "turtle": "text/turtle",
     "ttl": "text/turtle",
+    "n3": "text/turtle",
     "nt": "application/n-triples",
     "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "rdf": "application/rdf+xml",
     "rdfxml": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
     "jsonld": "application/ld+json",
     "json-ld": "application/ld+json",
     "trig": "application/trig",
     "nq": "application/n-quads",
     "nquads": "application/n-quads",
+    "n-quads": "application/n-quads",
 }
 
 
 def canonical(media_type: str) -> str:
-    """Lower-case, parameters dropped, aliases resolved."""
+    """Lower-case, parameters dropped, format names and aliases resolved.
+
+    >>> canonical("JSON"), canonical("text/turtle; charset=utf-8"), canonical("n-triples")
+    ('application/sparql-results+json', 'text/turtle', 'application/n-triples')
+    """
     base = media_type.split(";", 1)[0].strip().lower()
-    return SHORT_NAMES.get(base) or ALIASES.get(base, base)
+    base = FORMAT_NAMES.get(base, base)
+    return ALIASES.get(base, base)
+
+
+def named(name: str, offered: tuple[str, ...], *, what: str) -> str:
+    """The media type that the format ``name`` (a format name or a media type) stands for among ``offered``.
+
+    >>> named("ttl", GRAPH_MEDIA_TYPES, what="a graph"), named("json", GRAPH_MEDIA_TYPES, what="a graph")
+    ('text/turtle', 'application/ld+json')
+
+    :raises NotAcceptable: ``name`` is none of them; the message lists the names that are.
+    """
+    media_type = _among(name, offered)
+    if media_type is None:
+        names = sorted(n for n in FORMAT_NAMES if _among(n, offered))
+        raise NotAcceptable(f"unknown format {name!r} for {what}; use one of {', '.join(names)}")
+    return media_type
+
+
+def _among(name: str, offered: tuple[str, ...]) -> str | None:
+    media_type = canonical(name)
+    if media_type in offered:
+        return media_type
+    generic = {"application/sparql-results+json": "application/ld+json",  # "json" for a graph
+               "application/sparql-results+xml": "application/rdf+xml"}.get(media_type)
+    return generic if generic in offered else None
 
 
 def pick(kind: str, accepted: list[str] | None) -> str | None:

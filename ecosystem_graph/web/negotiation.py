@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..errors import NotAcceptable
+from ..store import formats
 from ..store.formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 
 #: An alias in a header stands for one or several canonical media types (``application/json`` may mean
@@ -191,28 +192,9 @@ SPARQL_ALIASES: dict[str, tuple[str, ...]] = {
     "text/x-nquads": ("application/n-quads",),
 }
 
-#: ``format=`` values (as SPARQLWrapper, Fuseki and Virtuoso clients send them) -> media types.
+#: ``format=`` values -> the media types they stand for (the names are the one table in store/formats.py).
 FORMAT_NAMES: dict[str, tuple[str, ...]] = {
-    "json": SPARQL_ALIASES["application/json"],
-    "xml": SPARQL_ALIASES["application/xml"],
-    "csv": ("text/csv",),
-    "tsv": ("text/tab-separated-values",),
-    "turtle": ("text/turtle",),
-    "ttl": ("text/turtle",),
-    "n3": ("text/turtle",),
-    "nt": ("application/n-triples",),
-    "ntriples": ("application/n-triples",),
-    "n-triples": ("application/n-triples",),
-    "rdf": ("application/rdf+xml",),
-    "rdfxml": ("application/rdf+xml",),
-    "rdf+xml": ("application/rdf+xml",),
-    "json-ld": ("application/ld+json",),
-    "jsonld": ("application/ld+json",),
-    "trig": ("application/trig",),
-    "nq": ("application/n-quads",),
-    "nquads": ("application/n-quads",),
-    "n-quads": ("application/n-quads",),
-}
+    name: SPARQL_ALIASES.get(media_type, (media_type,)) for name, media_type in formats.FORMAT_NAMES.items()}
 
 
 def sparql_media_types(accept: str | None, format_name: str | None = None) -> list[str] | None:
