@@ -24,7 +24,7 @@ from ecosystem_graph.sources.files import discover
 from ecosystem_graph.store import GenerationBuilder, open_store
 from ecosystem_graph.synthetic import generate
 
-from .conftest import REPO, require
+from ..conftest import REPO, require
 
 INVALID = sorted((REPO / "tests" / "fixtures" / "invalid").glob("*.ttl"))
 OWN = REPO / "tests" / "fixtures" / "shacl_sparql"

@@ -17,7 +17,7 @@ import pytest
 
 from ecosystem_graph.config import Settings
 
-from .support.server import free_port
+from ..support.server import free_port
 
 ASK = "ASK { ?s a <http://xmlns.com/foaf/0.1/Person> }"
 PATIENCE = 60.0  # seconds: far above a start on a busy machine; only a server that never answers fails

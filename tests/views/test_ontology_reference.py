@@ -13,7 +13,7 @@ from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import SourceError
 from ecosystem_graph.views import ontology_reference as ontology_docs
 
-from .conftest import REPO, require
+from ..conftest import REPO, require
 
 BASE = "https://w3id.org/ecosystem-graph/"
 LANGUAGES = {"ru": "/ontology?lang=ru", "en": "/ontology?lang=en"}

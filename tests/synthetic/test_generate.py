@@ -17,7 +17,7 @@ from ecosystem_graph.sources.queries import QueryCatalogue
 from ecosystem_graph.store import GraphStore, QueryRequest, open_store
 from ecosystem_graph.synthetic import generate, read_manifest
 
-from .conftest import REPO, require
+from ..conftest import REPO, require
 
 TARGET = 5_000
 

@@ -14,8 +14,8 @@ from ecosystem_graph.store import GraphStore
 from ecosystem_graph.store.embedded import MemoryStore
 from ecosystem_graph.vocab import inferred_graph_iri
 
-from .support import owlrl_reference as reference
-from .support import reasoning_data
+from ..support import owlrl_reference as reference
+from ..support import reasoning_data
 
 BASE = "https://example.org/synthetic/"
 
