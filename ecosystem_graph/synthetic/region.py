@@ -23,6 +23,27 @@ class Region(NodeWriter):
         yield from self.companies()
 
     def core(self) -> Iterator[Block]:
+        """The nodes every competency question needs, each block pointing only at nodes written before it."""
+        yield from self.write_news()
+        yield from self.write_territory()
+        yield from self.write_government()
+        yield from self.write_fund()
+        yield from self.write_university()
+        yield from self.write_cluster()
+        yield from self.write_advertisement()
+        yield from self.write_university_units()
+        yield from self.write_industrial_park()
+        yield from self.write_campus()
+        yield from self.write_people()
+        yield from self.write_agreement()
+        yield from self.write_events()
+        yield from self.write_joint_project()
+        yield from self.write_forum()
+        yield from self.write_quotation()
+        self.remember_samples()
+
+    def write_news(self) -> Iterator[Block]:
+        """The news article the region's facts come from."""
         p, ctx, rc, ec = self.p, self.ctx, self.ru_code, self.en_code
         b = Block()
         self.news = ctx.id("source", self.slug("news"))
@@ -36,28 +57,45 @@ class Region(NodeWriter):
         b.add(self.news, p.fileName, plain(f"synthetic-{self.r:06d}-news.txt"))
         yield b
 
+    def write_territory(self) -> Iterator[Block]:
+        """The region's territory and its area."""
+        p, ctx, rc, ec = self.p, self.ctx, self.ru_code, self.en_code
         b = Block()
         hectares = 10 + self.rng.random() * 90
         territory = ctx.id("site", self.slug("territory")), f"Территория «{rc}»", f"{ec} territory"
         self.fact(b, territory[0], ("Territory",), territory[1], territory[2],
                   f"Территория «{rc}» занимает {hectares:.1f} гектара.".replace(".", ",", 1))
         b.add(territory[0], p.area, self.quantity(b, "territory-area", hectares, False))
+        self.territory = territory
         yield b
 
+    def write_government(self) -> Iterator[Block]:
+        """The city administration and its health department."""
+        p, rc, ec = self.p, self.ru_code, self.en_code
         b = Block()
         city = self.org(b, "city", ("GovernmentBody",), f"Администрация «{rc}»", f"{ec} City Administration",
                         f"Администрация «{rc}» курирует развитие кластера.")
         dept = self.org(b, "health-department", ("GovernmentBody",), f"Департамент здравоохранения «{rc}»",
                         f"{ec} Health Department", f"Департамент здравоохранения входит в администрацию «{rc}».")
         b.add(dept[0], p.subOrganizationOf, city[0])
+        self.dept = dept
         yield b
 
+    def write_fund(self) -> Iterator[Block]:
+        """The fund that manages the cluster, under the health department."""
+        p, rc, ec = self.p, self.ru_code, self.en_code
+        dept = self.dept
         b = Block()
         fund = self.org(b, "fund", ("Fund",), f"Фонд развития кластера «{rc}»", f"{ec} Cluster Development Fund",
                         f"Управляющей компанией кластера выступает фонд развития кластера «{rc}».")
         b.add(fund[0], p.subordinateTo, dept[0])
+        self.fund = fund
         yield b
 
+    def write_university(self) -> Iterator[Block]:
+        """The medical university, its fields and goal."""
+        p, rc, ec = self.p, self.ru_code, self.en_code
+        territory = self.territory
         b = Block()
         uni_fields = self.fields(2)
         uni = self.org(b, "university", ("University",), f"Медицинский университет «{rc}»",
@@ -67,8 +105,13 @@ class Region(NodeWriter):
         b.add(uni[0], p.hasSite, territory[0])
         b.add(uni[0], p.goal, ru("трансформация в исследовательский центр мирового уровня"))
         b.add(uni[0], p.goal, en("to become a world-class research centre"))
+        self.uni, self.uni_fields = uni, uni_fields
         yield b
 
+    def write_cluster(self) -> Iterator[Block]:
+        """The cluster, its fields, site and company count."""
+        p, ctx, rc, ec = self.p, self.ctx, self.ru_code, self.en_code
+        territory, fund = self.territory, self.fund
         b = Block()
         cluster = self.org(b, "cluster", ("Cluster",), f"Биомедицинский кластер «{rc}»", f"{ec} Biomedical Cluster",
                            f"Биомедицинский кластер «{rc}» объединяет компании региона.")
@@ -85,8 +128,13 @@ class Region(NodeWriter):
         b.add(mc, p.memberCount, typed(count, "integer"))
         b.add(mc, p.memberKind, ctx.company_kind)
         b.add(mc, p.asOf, self.date(12))
+        self.cluster = cluster
         yield b
 
+    def write_advertisement(self) -> Iterator[Block]:
+        """The cluster's advertisement, a second source."""
+        p, ctx, rc, ec = self.p, self.ctx, self.ru_code, self.en_code
+        cluster = self.cluster
         b = Block()
         self.ad = ctx.id("source", self.slug("advertisement"))
         b.add(self.ad, p.a, p.cls["Advertisement"])
@@ -98,6 +146,10 @@ class Region(NodeWriter):
         b.add(self.ad, p.evidence, ru(f"Реклама, биомедицинский кластер «{rc}»"))
         yield b
 
+    def write_university_units(self) -> Iterator[Block]:
+        """The university's technopark, clinic, department and laboratory."""
+        p, rc, ec = self.p, self.ru_code, self.en_code
+        territory, uni = self.territory, self.uni
         b = Block()
         technopark = self.org(b, "technopark", ("Technopark", "OrganizationalUnit"), f"Технопарк университета «{rc}»",
                               f"{ec} University Technopark", f"Технопарк университета «{rc}» поддерживает стартапы.")
@@ -117,8 +169,13 @@ class Region(NodeWriter):
                        f"{ec} Biosensor Laboratory", f"Лаборатория биосенсоров работает при кафедре «{rc}».")
         b.add(lab[0], p.unitOf, department[0])
         b.add(lab[0], p.hasSite, territory[0])
+        self.technopark, self.clinic, self.lab = technopark, clinic, lab
         yield b
 
+    def write_industrial_park(self) -> Iterator[Block]:
+        """The industrial park under construction and its planned blocks with institutes."""
+        p, ctx, rc, ec = self.p, self.ctx, self.ru_code, self.en_code
+        uni = self.uni
         b = Block()
         park = self.org(b, "industrial-park", ("IndustrialPark", "OrganizationalUnit"),
                         f"Индустриальный парк биомедицины «{rc}»", f"{ec} Industrial Park of Biomedicine",
@@ -132,6 +189,7 @@ class Region(NodeWriter):
         b.add(period, p.beginYear, typed(self.year, "gYear"))
         b.add(period, p.endYear, typed(end, "gYear"))
         self.status(b, park, "industrial-park", "under-construction", period=period)
+        self.park = park
         yield b
 
         for number, (block_ru, block_en) in enumerate(BLOCKS[: self.rng.randint(2, 4)], start=1):
@@ -148,6 +206,10 @@ class Region(NodeWriter):
                 b.add(inst[0], p.unitOf, unit[0])
             yield b
 
+    def write_campus(self) -> Iterator[Block]:
+        """The campus building, planned."""
+        p, ctx, rc, ec = self.p, self.ctx, self.ru_code, self.en_code
+        territory, uni = self.territory, self.uni
         b = Block()
         building = ctx.id("site", self.slug("campus")), f"Кампус «{rc}»", f"{ec} campus"
         self.fact(b, building[0], ("Building",), building[1], building[2], f"Общая площадь кампуса «{rc}» вырастет.")
@@ -155,8 +217,13 @@ class Region(NodeWriter):
         b.add(building[0], p.floorArea, self.quantity(b, "campus-floor-area", self.rng.randint(5, 300) * 1000.0, True))
         self.status(b, building, "campus", "planned")
         b.add(uni[0], p.hasSite, building[0])
+        self.building = building
         yield b
 
+    def write_people(self) -> Iterator[Block]:
+        """The rector, the fund's director and the speakers, with their posts."""
+        fund, uni, cluster, technopark, clinic = self.fund, self.uni, self.cluster, self.technopark, self.clinic
+        park = self.park
         b = Block()
         rector = self.person(b, uni)
         rector_post = self.post(b, rector, uni)
@@ -169,14 +236,27 @@ class Region(NodeWriter):
             speaker = self.person(b, org)
             self.post(b, speaker, org)
             speakers.append((speaker, org))
+        self.rector, self.rector_post, self.director, self.director_post = rector, rector_post, director, director_post
+        self.speakers = speakers
         yield b
 
+    def write_agreement(self) -> Iterator[Block]:
+        """The agreement between university and cluster."""
+        p = self.p
+        uni, cluster, park, rector, rector_post = self.uni, self.cluster, self.park, self.rector, self.rector_post
+        director, director_post = self.director, self.director_post
         b = Block()
         agreement = self.agreement(b, "university-cluster", (uni, rector, rector_post), (cluster, director,
                                                                                           director_post))
         b.add(agreement[0], p.subjectOfCooperation, park[0])
+        self.main_agreement = agreement
         yield b
 
+    def write_events(self) -> Iterator[Block]:
+        """The round table that led to the agreement, the signing, and the visit."""
+        p, ctx, rc, ec = self.p, self.ctx, self.ru_code, self.en_code
+        territory, fund, uni, cluster, lab = self.territory, self.fund, self.uni, self.cluster, self.lab
+        building, rector, director, agreement = self.building, self.rector, self.director, self.main_agreement
         b = Block()
         month = int(self.rng.randint(2, 11))
         table = ctx.id("event", self.slug("round-table")), f"Круглый стол «{rc}»", f"{ec} round table"
@@ -204,8 +284,13 @@ class Region(NodeWriter):
         b.add(visit[0], p.partOfEvent, table[0])
         b.add(visit[0], p.venue, territory[0])
         b.add(visit[0], p.about, lab[0])
+        self.theme_ru, self.theme_en = theme_ru, theme_en
         yield b
 
+    def write_joint_project(self) -> Iterator[Block]:
+        """The joint project under the agreement."""
+        p, ctx, rc, ec = self.p, self.ctx, self.ru_code, self.en_code
+        uni, cluster, agreement = self.uni, self.cluster, self.main_agreement
         b = Block()
         project = ctx.id("project", self.slug("joint-project")), f"Совместный проект «{rc}»", f"{ec} joint project"
         self.fact(b, project[0], ("Project",), project[1], project[2], f"Уже разрабатывается совместный проект «{rc}».")
@@ -215,6 +300,10 @@ class Region(NodeWriter):
         self.status(b, project, "joint-project", "in-development", as_of=True)
         yield b
 
+    def write_forum(self) -> Iterator[Block]:
+        """The forum and its master class with speakers (from the advertisement)."""
+        p, ctx, rc, ec = self.p, self.ctx, self.ru_code, self.en_code
+        cluster, speakers, theme_ru, theme_en = self.cluster, self.speakers, self.theme_ru, self.theme_en
         b = Block()
         forum = ctx.id("event", self.slug("forum")), f"Форум «{rc}»", f"{ec} forum"
         self.fact(b, forum[0], ("Forum",), forum[1], forum[2], f"Тематикой форума «{rc}» выбрали «{theme_ru}».",
@@ -240,8 +329,13 @@ class Region(NodeWriter):
             b.add(part, p.participant, speaker[0])
             b.add(part, p.participantRole, ctx.speaker)
             b.add(part, p.representing, org[0])
+        self.master = master
         yield b
 
+    def write_quotation(self) -> Iterator[Block]:
+        """The rector's quotation."""
+        p, ctx = self.p, self.ctx
+        uni, rector = self.uni, self.rector
         b = Block()
         quote = ctx.id("quotation", self.slug("rector"))
         self.fact(b, quote, ("Quotation",), f"{rector[1]} о сотрудничестве", f"{rector[2]} on the cooperation",
@@ -252,6 +346,11 @@ class Region(NodeWriter):
         b.add(quote, p.quoteText, en("Our cooperation is extremely important"))
         yield b
 
+    def remember_samples(self) -> None:
+        """The first region's nodes, kept as the benchmarks' sample parameters."""
+        ctx, rc = self.ctx, self.ru_code
+        territory, uni, uni_fields, cluster, park = self.territory, self.uni, self.uni_fields, self.cluster, self.park
+        rector, agreement, master = self.rector, self.main_agreement, self.master
         if not ctx.samples:
             ctx.samples.update({
                 "university": uni[0], "organization": uni[0], "park": park[0], "cluster": cluster[0],
@@ -260,8 +359,6 @@ class Region(NodeWriter):
             })
             ctx.samples = {k: v[1:-1] for k, v in ctx.samples.items()}
             ctx.samples["q"] = rc  # a label fragment, for search queries
-        self.uni, self.rector, self.rector_post, self.cluster, self.territory = uni, rector, rector_post, cluster, \
-            territory
 
     def companies(self) -> Iterator[Block]:
         """The bulk of a region: member companies, each with a head, some with agreements and events."""
