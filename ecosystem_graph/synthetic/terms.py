@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..vocab import DCT, RDF, RDFS, SKOS, XSD, ontology_ns
 
@@ -31,6 +32,9 @@ def typed(value: object, datatype: str) -> str:
 
 class Predicates:
     """The predicates and classes the generator writes, as N-Triples IRIs, for one ontology namespace."""
+
+    if TYPE_CHECKING:  # the eco: predicates are set in a loop below; each is an N-Triples IRI
+        def __getattr__(self, name: str) -> str: ...
 
     def __init__(self, base_iri: str):
         eco = ontology_ns(base_iri)
