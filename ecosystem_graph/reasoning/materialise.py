@@ -76,7 +76,8 @@ def materialise(generation: GenerationBuilder, base_iri: str) -> dict[str, int]:
 
 
 def _fixpoint(generation: GenerationBuilder, default: list[str], target: str, *, keep_batches: bool,
-              only_blank_nodes: bool = False) -> tuple[dict[str, int], int, list[str]]:
+              only_blank_nodes: bool = False, start: list[str] | None = None,
+              schema_from: list[str] | None = None) -> tuple[dict[str, int], int, list[str]]:
     """Run the rules over the ``default`` graphs until a pass adds nothing; conclusions go to ``target`` (one
     of ``default``) and to one batch graph per rule run.
 
@@ -84,14 +85,20 @@ def _fixpoint(generation: GenerationBuilder, default: list[str], target: str, *,
     other conclusions are in ``default`` already: each conclusion about a blank node then has a derivation
     whose premises are there or are such conclusions themselves).
 
+    With ``start`` (graphs of triples new since the last fixpoint, which ``default`` already holds) no rule runs
+    naively: the evaluation is semi-naive from those graphs, as for an incremental insertion. The schema is read
+    from ``schema_from`` (default: ``default``).
+
     :returns: the new triples per rule, the number of passes and, with ``keep_batches``, the batch graphs
         (which together hold exactly the conclusions; otherwise they are dropped once every rule read them).
     """
-    prepare_schema(generation, _SCHEMA_GRAPH, default)
-    active = rules(generation, _SCHEMA_GRAPH, default)
+    prepare_schema(generation, _SCHEMA_GRAPH, schema_from or default)
+    active = rules(generation, _SCHEMA_GRAPH, schema_from or default)
     counts = dict.fromkeys((rule.name for rule in active), 0)
-    fresh: list[tuple[str, str]] = []  # (rule, scratch graph) of every non-empty batch, in order
-    seen: dict[str, int] = {}  # rule -> how many batches of ``fresh`` existed when it last ran
+    # (rule, scratch graph) of every non-empty batch, in order; the start graphs come first, from no rule
+    fresh: list[tuple[str, str]] = [("", graph) for graph in start or []]
+    # rule -> how many batches of ``fresh`` existed when it last ran (0 for all: every rule reads the start graphs)
+    seen: dict[str, int] = dict.fromkeys((rule.name for rule in active), 0) if start is not None else {}
     dropped = 0
     for pass_no in range(1, _MAX_PASSES + 1):
         grown = False
@@ -115,13 +122,13 @@ def _fixpoint(generation: GenerationBuilder, default: list[str], target: str, *,
                 grown = True
             if not keep_batches:
                 consumed = min(seen.get(r.name, 0) for r in active)  # batches every rule has joined against
-                _drop(generation, [g for _rule, g in fresh[dropped:consumed]])
+                _drop(generation, [g for producer, g in fresh[dropped:consumed] if producer])  # not the start
                 dropped = max(dropped, consumed)
         if not grown:
             break
     else:
         raise RuntimeError(f"no fixpoint after {_MAX_PASSES} passes of materialisation")
-    batches = [g for _rule, g in fresh[dropped:]]
+    batches = [g for producer, g in fresh[dropped:] if producer]
     _drop(generation, [_SCHEMA_GRAPH, *([] if keep_batches else batches)])
     return counts, pass_no, batches if keep_batches else []
 

@@ -1,0 +1,139 @@
+"""Keep the inferred graph right after a change to the asserted triples, at the cost of the change.
+
+A write hands over two graphs of the generation: the asserted triples it added (already in their graphs) and the
+ones it removed (already gone from them). Insertions run the rules semi-naively from the added triples: every
+rule body reads at least one of them, so the work follows what they can reach. Deletions use delete-and-rederive
+(DRed, Gupta, Mumick and Subrahmanian 1993): first every inferred triple with a derivation through a removed
+triple is over-deleted (semi-naively, over the old state), then each over-deleted triple that still has a
+derivation from what remains is derived again, and what that re-derivation reaches is added back. The result
+equals a full :func:`.materialise.materialise` of the new asserted graphs (``tests/reasoning/test_incremental.py``
+checks it on random changes).
+
+A change to the schema (class or property axioms the rules are compiled from) changes the rules themselves:
+then the whole inferred graph is derived again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ..store import GenerationBuilder, QueryRequest
+from ..vocab import inferred_graph_iri
+from .materialise import _SCHEMA_GRAPH, _SCRATCH, _drop, _fixpoint, _named_graphs, _size, materialise, stats_graph_iri
+from .rules import PREFIXES, Rule, prepare_schema, rules
+
+log = logging.getLogger(__name__)
+
+_OVERDELETED = _SCRATCH + "overdeleted"
+_REDERIVE = _SCRATCH + "rederive"
+_MAX_PASSES = 256
+
+#: Predicates and types the rules are compiled from: a change to one of them is a change of the rules.
+_SCHEMA_PREDICATES = ("rdfs:subClassOf", "owl:equivalentClass", "rdfs:subPropertyOf", "owl:equivalentProperty",
+                      "owl:inverseOf", "owl:propertyChainAxiom", "rdf:first", "rdf:rest")
+_SCHEMA_TYPES = ("owl:TransitiveProperty", "owl:SymmetricProperty")
+
+
+def apply_delta(generation: GenerationBuilder, base_iri: str, *, added: str, removed: str) -> dict[str, int]:
+    """Bring ``{base}graph/inferred`` up to date after the asserted change held in the graphs ``added`` and
+    ``removed`` of ``generation``; returns the triples newly inferred per rule.
+
+    :raises RuntimeError: if no fixpoint is reached within a bounded number of passes.
+    """
+    inferred = inferred_graph_iri(base_iri)
+    if _touches_schema(generation, [added, removed]):
+        log.info("the change touches the schema: materialising the inferred graph again")
+        return materialise(generation, base_iri)
+    graphs = _named_graphs(generation)
+    internal = {inferred, stats_graph_iri(base_iri), added, removed}
+    asserted = [g for g in graphs if g not in internal and not g.startswith(_SCRATCH)]
+    # an asserted triple is never also an inferred one
+    generation.update(f"DELETE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} USING NAMED <{added}> "
+                      f"WHERE {{ GRAPH <{added}> {{ ?s ?p ?o }} }}")
+    counts: dict[str, int] = {}
+    if _size(generation, removed):
+        counts = _delete_and_rederive(generation, asserted, inferred, removed)
+    if _size(generation, added):
+        more, _passes, _batches = _fixpoint(generation, [*asserted, inferred], inferred, keep_batches=False,
+                                            start=[added], schema_from=asserted)
+        counts = {name: counts.get(name, 0) + more.get(name, 0) for name in {*counts, *more}}
+    return counts
+
+
+def _touches_schema(generation: GenerationBuilder, graphs: list[str]) -> bool:
+    using = " ".join(f"FROM <{g}>" for g in graphs)
+    predicates = ", ".join(_SCHEMA_PREDICATES)
+    types = ", ".join(_SCHEMA_TYPES)
+    return generation.query(QueryRequest(
+        PREFIXES + f"ASK {using} WHERE {{ {{ ?s ?p ?o FILTER(?p IN ({predicates})) }} UNION "
+                   f"{{ ?s a ?t FILTER(?t IN ({types})) }} }}",
+        accept=["application/sparql-results+json"])).boolean()
+
+
+def _delete_and_rederive(generation: GenerationBuilder, asserted: list[str], inferred: str,
+                         removed: str) -> dict[str, int]:
+    """DRed: over-delete from ``inferred`` what a removed triple could derive, then derive again what remains
+    derivable. Returns the triples derived again, per rule (negative counts are not kept: a rule's count is the
+    triples it added)."""
+    prepare_schema(generation, _SCHEMA_GRAPH, asserted)
+    active = rules(generation, _SCHEMA_GRAPH, asserted)
+    old_state = [*asserted, inferred, removed]
+    _overdelete(generation, active, old_state, inferred, removed)
+    overdeleted = _size(generation, _OVERDELETED)
+    generation.update(f"DELETE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} USING NAMED <{_OVERDELETED}> "
+                      f"WHERE {{ GRAPH <{_OVERDELETED}> {{ ?s ?p ?o }} }}")
+    # candidates: what was over-deleted, and the removed asserted triples themselves (they may be derivable)
+    generation.update(f"ADD SILENT <{_OVERDELETED}> TO <{_REDERIVE}> ; ADD SILENT <{removed}> TO <{_REDERIVE}>")
+    _drop(generation, [_OVERDELETED])
+    rederived_graph = _SCRATCH + "rederived"
+    counts = dict.fromkeys((rule.name for rule in active), 0)
+    for rule in active:
+        for body in rule.naive:
+            generation.update(_rederive_update(rule, body, [*asserted, inferred], inferred, rederived_graph))
+    rederived = _size(generation, rederived_graph)
+    _drop(generation, [_SCHEMA_GRAPH, _REDERIVE])
+    if rederived:
+        more, _passes, _batches = _fixpoint(generation, [*asserted, inferred], inferred, keep_batches=False,
+                                            start=[rederived_graph], schema_from=asserted)
+        counts = {name: counts.get(name, 0) + more.get(name, 0) for name in {*counts, *more}}
+    _drop(generation, [rederived_graph])
+    log.debug("DRed: %d over-deleted, %d derived again", overdeleted, rederived)
+    return counts
+
+
+def _overdelete(generation: GenerationBuilder, active: list[Rule], old_state: list[str], inferred: str,
+                removed: str) -> None:
+    """Collect in the over-deleted graph every inferred triple with a derivation that uses a removed triple or
+    an over-deleted one (semi-naive from ``removed``, over the state before the change)."""
+    frontier = [removed]
+    for pass_no in range(_MAX_PASSES):
+        batch = f"{_SCRATCH}overdelete/{pass_no}"
+        for rule in active:
+            for body in rule.delta:
+                for graph in frontier:
+                    generation.update(_overdelete_update(rule, body.replace("?delta", f"<{graph}>"), graph,
+                                                         old_state, inferred, batch))
+        _drop(generation, [g for g in frontier if g != removed])
+        if not _size(generation, batch):
+            _drop(generation, [batch])
+            return
+        frontier = [batch]
+    raise RuntimeError(f"no fixpoint after {_MAX_PASSES} passes of over-deletion")
+
+
+def _overdelete_update(rule: Rule, body: str, delta: str, old_state: list[str], inferred: str, batch: str) -> str:
+    using = "".join(f"USING <{g}> " for g in old_state)
+    named = (f"USING NAMED <{_SCHEMA_GRAPH}> USING NAMED <{delta}> USING NAMED <{inferred}> "
+             f"USING NAMED <{_OVERDELETED}> ")
+    return (PREFIXES + f"INSERT {{ GRAPH <{_OVERDELETED}> {{ {rule.head} }} GRAPH <{batch}> {{ {rule.head} }} }} "
+            f"{using}{named}WHERE {{ {{ {body} }} GRAPH <{inferred}> {{ {rule.head} }} "
+            f"FILTER NOT EXISTS {{ GRAPH <{_OVERDELETED}> {{ {rule.head} }} }} }}")
+
+
+def _rederive_update(rule: Rule, body: str, state: list[str], inferred: str, rederived: str) -> str:
+    """A candidate that some rule still derives from the remaining triples goes back into ``inferred``."""
+    using = "".join(f"USING <{g}> " for g in state)
+    named = f"USING NAMED <{_SCHEMA_GRAPH}> USING NAMED <{_REDERIVE}> "
+    return (PREFIXES + f"INSERT {{ GRAPH <{inferred}> {{ {rule.head} }} GRAPH <{rederived}> {{ {rule.head} }} }} "
+            f"{using}{named}WHERE {{ GRAPH <{_REDERIVE}> {{ {rule.head} }} {{ {body} }} "
+            f"FILTER NOT EXISTS {{ {rule.head} }} }}")
