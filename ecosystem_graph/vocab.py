@@ -55,7 +55,8 @@ def sparql_prologue(base_iri: str) -> str:
 def graph_iri(base_iri: str, relative_path: PurePosixPath | str) -> str:
     """The named graph of a source file: ``{base}graph/{path without extension}``.
 
-    ``data/sources.ttl`` becomes ``https://w3id.org/ecosystem-graph/graph/data/sources``.
+    >>> graph_iri("https://w3id.org/ecosystem-graph/", "data/sources.ttl")
+    'https://w3id.org/ecosystem-graph/graph/data/sources'
     """
     path = PurePosixPath(relative_path)
     stem = path.with_suffix("") if path.suffix else path
@@ -68,6 +69,11 @@ def inferred_graph_iri(base_iri: str) -> str:
 
 
 def individual_iri(base_iri: str, kind: str, slug: str) -> str:
+    """``{base}id/{kind}/{slug}``, both slugified.
+
+    >>> individual_iri("https://w3id.org/ecosystem-graph/", "organization", "Sechenov University")
+    'https://w3id.org/ecosystem-graph/id/organization/sechenov-university'
+    """
     return f"{base_iri}id/{slugify(kind)}/{slugify(slug)}"
 
 
@@ -81,7 +87,11 @@ _CYRILLIC = dict(
 
 
 def slugify(text: str, *, keep_case: bool = False) -> str:
-    """Lower-case ASCII slug; Cyrillic transliterated (a simplified BGN/PCGN scheme)."""
+    """Lower-case ASCII slug; Cyrillic transliterated (a simplified BGN/PCGN scheme).
+
+    >>> slugify("Сеченовский Университет"), slugify("Зеленоград: ИНОКЦ «Зеленоград»")
+    ('sechenovskiy-universitet', 'zelenograd-inokts-zelenograd')
+    """
     out = []
     for ch in text if keep_case else text.lower():
         low = ch.lower()
