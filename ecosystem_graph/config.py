@@ -25,6 +25,7 @@ class Settings(BaseSettings):
 
     backend: Literal["embedded", "memory", "remote"] = "embedded"
     store_path: Path = Path("var/store")
+    changes_path: Path = Field(default=Path("changes"), description="Journal of accepted writes, replayed by load")
 
     remote_query_url: str | None = None
     remote_update_url: str | None = None
@@ -65,6 +66,10 @@ class Settings(BaseSettings):
     @property
     def store_dir(self) -> Path:
         return self.resolve(self.store_path)
+
+    @property
+    def changes_dir(self) -> Path:
+        return self.resolve(self.changes_path)
 
     @property
     def source_paths(self) -> list[Path]:

@@ -68,6 +68,11 @@ def inferred_graph_iri(base_iri: str) -> str:
     return base_iri + "graph/inferred"
 
 
+def updates_graph_iri(base_iri: str) -> str:
+    """Where a write puts the triples it sends to the default graph (every triple lives in a named graph)."""
+    return base_iri + "graph/updates"
+
+
 def individual_iri(base_iri: str, kind: str, slug: str) -> str:
     """``{base}id/{kind}/{slug}``, both slugified.
 

@@ -98,11 +98,19 @@ def selector(generation: GenerationBuilder, graphs: list[str]) -> Select:
     return select
 
 
-def check(shapes: Graph, select: Select, *, fallback: Fallback | None = None) -> ShapeReport:
+def check(shapes: Graph, select: Select, *, fallback: Fallback | None = None,
+          focus: list[str] | None = None) -> ShapeReport:
     """Validate the data that ``select`` queries against ``shapes``.
+
+    With ``focus`` (nodes in N-Triples form), only those nodes are checked as focus nodes: after a change, the
+    nodes it touched (the write path computes them). pySHACL, for the shapes this engine does not translate,
+    checks everything.
 
     :raises ValueError: if some shapes need pySHACL and no ``fallback`` is given.
     """
+    only = f"VALUES ?focus {{ {' '.join(focus)} }} " if focus is not None else ""
+    if focus == []:
+        return ShapeReport(conforms=True)
     rows = select(f"SELECT ?sub ?sup WHERE {{ ?sub {_RDFS_SUBCLASS}+ ?sup }}")
     subclasses: dict[str, set[str]] = {}
     for row in rows:
@@ -110,9 +118,9 @@ def check(shapes: Graph, select: Select, *, fallback: Fallback | None = None) ->
     translated = plan(shapes, subclasses)
     report = ShapeReport(conforms=True)
     for (targets, path), constraints in translated.groups.items():
-        _add(report, _run_group(select, targets, path, constraints))
+        _add(report, _run_group(select, targets, path, constraints, only))
     for targets, shape, name, condition in translated.node_checks:
-        sparql = f"SELECT DISTINCT ?focus WHERE {{ {_target(targets)} FILTER(!COALESCE({condition}, false)) }}"
+        sparql = f"SELECT DISTINCT ?focus WHERE {{ {_target(targets, only)} FILTER(!COALESCE({condition}, false)) }}"
         _add(report, [_violation(shape, shapes, name, r["focus"], r["focus"]) for r in select(sparql)])
     if translated.fallback:
         if fallback is None:
@@ -131,11 +139,13 @@ def check(shapes: Graph, select: Select, *, fallback: Fallback | None = None) ->
     return report
 
 
-def _run_group(select: Select, targets: tuple, path: str, constraints: list[PropertyConstraints]) -> list[Violation]:
-    return _counts(select, targets, path, constraints) + _values(select, targets, path, constraints)
+def _run_group(select: Select, targets: tuple, path: str, constraints: list[PropertyConstraints],
+               only: str = "") -> list[Violation]:
+    return _counts(select, targets, path, constraints, only) + _values(select, targets, path, constraints, only)
 
 
-def _counts(select: Select, targets: tuple, path: str, constraints: list[PropertyConstraints]) -> list[Violation]:
+def _counts(select: Select, targets: tuple, path: str, constraints: list[PropertyConstraints],
+            only: str = "") -> list[Violation]:
     """The constraints on the number of values, one grouped query for all the property shapes on ``path``.
 
     Counts are SUM(IF(condition, 1, 0)) over distinct (focus, value) rows: an aggregate whose expression is
@@ -161,11 +171,11 @@ def _counts(select: Select, targets: tuple, path: str, constraints: list[Propert
         return []
     # The store answers these fastest as hash joins of whole subqueries (a scan of the path, grouped) with the
     # focus nodes, rather than as a lookup of the path per focus node.
-    target = _target(targets)
+    target = _target(targets, only)
     if tests == ["?n < 1"] * len(tests):  # only sh:minCount 1: focus nodes minus those with a value
         sparql = f"SELECT ?focus WHERE {{ {target} MINUS {{ ?focus {path} ?_value }} }}"
     else:
-        rows = f"{target} ?focus {path} ?v" if "*" in path or "?" in path else f"?focus {path} ?v"
+        rows = f"{target} ?focus {path} ?v" if "*" in path or "?" in path else f"{only}?focus {path} ?v"
         grouped = (f"SELECT ?focus {' '.join(aggregates)} WHERE {{ {{ SELECT DISTINCT ?focus ?v WHERE {{ {rows} }} }} "
                    f'BIND(COALESCE(LCASE(lang(?v)), "") AS ?_lang) }} GROUP BY ?focus')
         unbound_is_zero = " || ".join(re.sub(r"\?(\w+)", r"COALESCE(?\1, 0)", test) for test in tests)
@@ -194,7 +204,8 @@ def _counts(select: Select, targets: tuple, path: str, constraints: list[Propert
     return found
 
 
-def _values(select: Select, targets: tuple, path: str, constraints: list[PropertyConstraints]) -> list[Violation]:
+def _values(select: Select, targets: tuple, path: str, constraints: list[PropertyConstraints],
+            only: str = "") -> list[Violation]:
     """The constraints on each value: first on the distinct values of ``path`` (values are shared: a few concepts,
     sources, organisations), then, only for values that break one, which focus nodes hold them."""
     checks = [(pc, component, condition) for pc in constraints for component, condition in pc.values]
@@ -202,8 +213,8 @@ def _values(select: Select, targets: tuple, path: str, constraints: list[Propert
         return []
     flags = " ".join(f"BIND(!COALESCE({condition}, false) AS ?bad{k})" for k, (_p, _c, condition) in enumerate(checks))
     any_bad = " || ".join(f"?bad{k}" for k in range(len(checks)))
-    if "*" in path or "?" in path:  # a zero-length path reaches every node: look only from the focus nodes
-        values = f"SELECT DISTINCT ?v WHERE {{ {_target(targets)} ?focus {path} ?v }}"
+    if "*" in path or "?" in path or only:  # a zero-length path reaches every node: look from the focus nodes
+        values = f"SELECT DISTINCT ?v WHERE {{ {_target(targets, only)} ?focus {path} ?v }}"
     else:
         values = f"SELECT DISTINCT ?v WHERE {{ ?_subject {path} ?v }}"
     bad: dict[int, list[Term]] = {}
@@ -212,7 +223,7 @@ def _values(select: Select, targets: tuple, path: str, constraints: list[Propert
             if row[f"bad{k}"]["value"] == "true":
                 bad.setdefault(k, []).append(row["v"])
     found: list[Violation] = []
-    holders = f"?focus {path} ?v FILTER EXISTS {{ {_target_union(targets)} }}"
+    holders = f"{only}?focus {path} ?v FILTER EXISTS {{ {_target_union(targets)} }}"
     for k, values_found in bad.items():
         pc, component, condition = checks[k]
         named = [v for v in values_found if v["type"] != "bnode"]
@@ -231,9 +242,9 @@ def _deactivated(model: Shapes, shape: object) -> bool:
     return bool(flag is not None and flag.toPython() is True)
 
 
-def _target(targets: tuple) -> str:
-    """A subquery that yields each focus node once."""
-    return f"{{ SELECT DISTINCT ?focus WHERE {{ {_target_union(targets)} }} }}"
+def _target(targets: tuple, only: str = "") -> str:
+    """A subquery that yields each focus node once (of those in ``only``, a ``VALUES ?focus`` clause)."""
+    return f"{{ SELECT DISTINCT ?focus WHERE {{ {only}{{ {_target_union(targets)} }} }} }}"
 
 
 def _target_union(targets: tuple) -> str:

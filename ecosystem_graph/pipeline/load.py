@@ -7,9 +7,13 @@ import time
 from dataclasses import dataclass, field
 
 from ..config import Settings
+from ..reasoning.materialise import stats_graph_iri
 from ..search.index import build_index
 from ..sources.files import SourceFile, discover
 from ..store import GenerationBuilder, GraphStore, QueryRequest
+from ..vocab import inferred_graph_iri, updates_graph_iri
+from .delta import Delta
+from .journal import Journal, Replayed, replay
 from .publish import Progress, gate_and_reason, no_progress
 
 log = logging.getLogger(__name__)
@@ -22,6 +26,7 @@ class LoadReport:
     inferred: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     committed: bool = False
+    replayed: Replayed | None = None
 
     @property
     def triples(self) -> int:
@@ -47,6 +52,16 @@ def build(store: GraphStore, settings: Settings, *, commit: bool = True,
                             base_iri=settings.base_iri)
         progress("parsed", len(files), len(files))
         report.seconds["parse+store"] = time.perf_counter() - started
+        journal = Journal(settings.changes_dir)
+        if journal.entries():
+            started = time.perf_counter()
+            progress("replay the recorded writes", 0, 1)
+            delta = Delta(excluded=(inferred_graph_iri(settings.base_iri), stats_graph_iri(settings.base_iri)))
+            report.replayed = replay(journal, generation, delta)
+            delta.drop(generation)
+            generation.update(f"ADD SILENT DEFAULT TO <{updates_graph_iri(settings.base_iri)}> ; "
+                              "CLEAR SILENT DEFAULT")
+            report.seconds["replay writes"] = time.perf_counter() - started
 
         report.inferred = gate_and_reason(generation, files, settings, seconds=report.seconds, progress=progress)
 
@@ -81,4 +96,4 @@ def is_stale(store: GraphStore, files: list[SourceFile]) -> bool:
     built = store.built_at()
     if built is None or store.is_empty():
         return True
-    return any(f.mtime > built for f in files)
+    return any(f.mtime > built for f in files)  # journal entries are written before the write's generation

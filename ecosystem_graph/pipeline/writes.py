@@ -10,7 +10,8 @@ Two rules keep the dataset in the shape the loader gives it:
   without ``GRAPH``, or a Graph Store write to ``?default``) is moved to ``{base}graph/updates``;
 * the inferred graph is computed: it is dropped and derived again after each write.
 
-Writes live in the store only; the next ``ecosystem-graph load`` rebuilds the store from the files.
+Every accepted write is journaled (:mod:`.journal`) before it is acknowledged; ``ecosystem-graph load`` replays the
+journal on top of the files, so a write survives loads, restarts and rebuilds.
 """
 
 from __future__ import annotations
@@ -25,10 +26,13 @@ from typing import TypeVar
 from .. import protocol
 from ..config import Settings
 from ..errors import NotFound, QueryError, SourceError, UnsupportedMediaType
+from ..reasoning.materialise import stats_graph_iri
 from ..sources.files import SourceFile, discover
 from ..store import GenerationBuilder, GraphStore, QueryRequest
 from ..store.formats import canonical
-from ..vocab import inferred_graph_iri
+from ..vocab import inferred_graph_iri, updates_graph_iri
+from .delta import Delta, Step, data_steps
+from .journal import Journal
 from .publish import gate_and_reason
 
 log = logging.getLogger(__name__)
@@ -42,11 +46,6 @@ GRAPH_BODY_TYPES: tuple[str, ...] = ("text/turtle", "application/n-triples", "ap
 _JSON = "application/sparql-results+json"
 _POSITION = re.compile(r"error at (\d+):")
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-
-
-def updates_graph_iri(base_iri: str) -> str:
-    """Where triples written to the default graph are kept."""
-    return base_iri + "graph/updates"
 
 
 def new_graph_iri(base_iri: str) -> str:
@@ -80,16 +79,26 @@ def check_body(data: bytes, media_type: str) -> None:
 
 def update(store: GraphStore, settings: Settings, sparql: str, *, base_iri: str | None = None,
            using_graphs: list[str] | None = None, using_named_graphs: list[str] | None = None) -> None:
-    """Run a SPARQL Update as one atomic, validated write.
+    """Run a SPARQL Update as one atomic, validated, journaled write.
+
+    An update of ``INSERT DATA``/``DELETE DATA`` operations is applied as the change it states, and what follows
+    (gate, reasoning, journal) costs what it changes; any other update runs as it is and is checked whole.
 
     :raises QueryError: malformed update, a refused SERVICE call or LOAD, or a dataset conflict.
     :raises ValidationFailed: the result breaks the SHACL contract (nothing is written).
     """
     protocol.check_service(sparql, allow_service=settings.allow_service)
     protocol.check_load(sparql)
+    if base_iri is not None:
+        protocol.check_iri(base_iri, parameter="base")
+    if not using_graphs and not using_named_graphs:
+        steps = data_steps(sparql, default_graph=updates_graph_iri(settings.base_iri), base_iri=base_iri)
+        if steps is not None:
+            _write_delta(store, settings, lambda delta, generation: delta.apply(generation, steps))
+            return
     text = protocol.with_using_dataset(sparql, using_graphs or [], using_named_graphs or [])
     if base_iri is not None:
-        text = f"BASE <{protocol.check_iri(base_iri, parameter='base')}>\n{text}"
+        text = f"BASE <{base_iri}>\n{text}"
 
     def change(generation: GenerationBuilder) -> None:
         try:
@@ -97,7 +106,7 @@ def update(store: GraphStore, settings: Settings, sparql: str, *, base_iri: str 
         except QueryError as error:
             raise QueryError(_unshift(str(error)) if base_iri is not None else str(error)) from None
 
-    _write(store, settings, change)
+    _write(store, settings, change, journal_text=text)
 
 
 def _unshift(message: str) -> str:
@@ -113,13 +122,13 @@ def replace_graph(store: GraphStore, settings: Settings, graph: str | None, data
     target = _target(settings, graph)
     check_body(data, media_type)
 
-    def change(generation: GenerationBuilder) -> bool:
+    def change(delta: Delta, generation: GenerationBuilder) -> bool:
         created = not _exists(generation, target)
-        generation.update(f"DROP SILENT GRAPH <{target}>")
-        generation.load(data, media_type, graph=target, base_iri=target)
+        delta.apply(generation, [Step("drop", graph=target)])
+        delta.add_document(generation, data, media_type, graph=target, base_iri=target)
         return created
 
-    return _write(store, settings, change)
+    return _write_delta(store, settings, change)
 
 
 def add_to_graph(store: GraphStore, settings: Settings, graph: str | None, bodies: list[tuple[bytes, str]]) -> bool:
@@ -131,25 +140,25 @@ def add_to_graph(store: GraphStore, settings: Settings, graph: str | None, bodie
     for data, media_type in bodies:
         check_body(data, media_type)
 
-    def change(generation: GenerationBuilder) -> bool:
+    def change(delta: Delta, generation: GenerationBuilder) -> bool:
         created = not _exists(generation, target)
         for data, media_type in bodies:
-            generation.load(data, media_type, graph=target, base_iri=target)
+            delta.add_document(generation, data, media_type, graph=target, base_iri=target)
         return created
 
-    return _write(store, settings, change)
+    return _write_delta(store, settings, change)
 
 
 def drop_graph(store: GraphStore, settings: Settings, graph: str | None) -> None:
     """Graph Store DELETE. :raises NotFound: the named graph does not exist."""
     target = _target(settings, graph)
 
-    def change(generation: GenerationBuilder) -> None:
+    def change(delta: Delta, generation: GenerationBuilder) -> None:
         if graph is not None and not _exists(generation, target):
             raise NotFound(f"no graph <{target}>")
-        generation.update(f"DROP SILENT GRAPH <{target}>")
+        delta.apply(generation, [Step("drop", graph=target)])
 
-    _write(store, settings, change)
+    _write_delta(store, settings, change)
 
 
 def _target(settings: Settings, graph: str | None) -> str:
@@ -167,17 +176,41 @@ def _exists(generation: GenerationBuilder, graph: str) -> bool:
     )).boolean()
 
 
-def _write(store: GraphStore, settings: Settings, change: Callable[[GenerationBuilder], T]) -> T:
-    """Apply ``change`` to a copy of the current generation, pass the load gate, publish."""
+def _write_delta(store: GraphStore, settings: Settings, change: Callable[[Delta, GenerationBuilder], T]) -> T:
+    """Apply a change that states its quads to a copy of the current generation; check the nodes it touched,
+    follow it with the reasoner, journal it, publish. A change that changes nothing publishes nothing."""
+    with store.new_generation(copy_current=True) as generation:
+        delta = Delta(excluded=_computed_graphs(settings))
+        result = change(delta, generation)
+        if not delta.records:
+            generation.abort()
+            return result
+        gate_and_reason(generation, _gate_files(settings, generation), settings, delta=delta)
+        delta.drop(generation)
+        Journal(settings.changes_dir).record_patch(delta.records)  # on disk before the write is acknowledged
+        generation.commit()
+    log.info("write committed (%d change record(s))", len(delta.records))
+    return result
+
+
+def _write(store: GraphStore, settings: Settings, change: Callable[[GenerationBuilder], T], *,
+           journal_text: str) -> T:
+    """Apply an update that does not state its change to a copy of the current generation; pass the whole
+    load gate, journal its text, publish."""
     inferred = inferred_graph_iri(settings.base_iri)
     with store.new_generation(copy_current=True) as generation:
         result = change(generation)
         generation.update(f"ADD SILENT DEFAULT TO <{updates_graph_iri(settings.base_iri)}> ; CLEAR SILENT DEFAULT")
         generation.update(f"DROP SILENT GRAPH <{inferred}>")
         gate_and_reason(generation, _gate_files(settings, generation), settings)
+        Journal(settings.changes_dir).record_update(journal_text)
         generation.commit()
     log.info("write committed")
     return result
+
+
+def _computed_graphs(settings: Settings) -> tuple[str, ...]:
+    return inferred_graph_iri(settings.base_iri), stats_graph_iri(settings.base_iri)
 
 
 def _gate_files(settings: Settings, generation: GenerationBuilder) -> list[SourceFile]:
@@ -189,11 +222,14 @@ def _gate_files(settings: Settings, generation: GenerationBuilder) -> list[Sourc
     except SourceError as error:
         log.debug("source files not available to name graphs: %s", error)
         files = {}
-    rows = generation.query(QueryRequest("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", accept=[_JSON]))
+    rows = generation.query(QueryRequest("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", accept=[_JSON]))
     ontology_prefix = settings.base_iri + "graph/ontology/"
     out = []
+    computed = _computed_graphs(settings)  # the contract is on what was asserted
     for row in rows.rows():
         graph = row["g"]["value"]
+        if graph in computed or graph.startswith("urn:x-ecosystem-graph:"):
+            continue
         if graph in files:
             out.append(files[graph])
         elif row["g"]["type"] == "uri":

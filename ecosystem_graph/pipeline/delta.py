@@ -1,0 +1,207 @@
+"""A write as the quads it removes and adds, applied to a generation so that what follows costs what changed.
+
+A write that states its change (``INSERT DATA`` / ``DELETE DATA`` operations, a Graph Store POST, PUT or DELETE) is
+applied here step by step, and the generation keeps two scratch graphs of the asserted change as the union of the
+graphs sees it: the triples that were in no asserted graph and now are (:attr:`Delta.added`) and the ones that
+were and now are in none (:attr:`Delta.removed`). The SHACL gate then checks only the nodes those triples touch
+(:meth:`Delta.focus_nodes`) and the reasoner follows them (:mod:`..reasoning.incremental`). The same steps, as
+quads, are what the journal records (:mod:`.journal`).
+
+An update of any other form (``DELETE … WHERE``, ``CLEAR``, ``ADD`` …) does not state its change; it runs as
+it is, and the gate and the reasoner look at everything, as a load does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..errors import QueryError
+from ..store import GenerationBuilder, QueryRequest
+from ..store.sparql_text import term as sparql_term
+
+SCRATCH = "urn:x-ecosystem-graph:delta:"
+_JSON = ["application/sparql-results+json"]
+#: more focus nodes than this and the gate checks everything (a VALUES list that long costs more than it saves)
+MAX_FOCUS = 20_000
+
+Action = Literal["add", "remove", "drop"]
+#: one quad in N-Quads form: subject, predicate, object, graph (N-Triples terms)
+Quad = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class Step:
+    """``add`` or ``remove`` these quads, or ``drop`` the graph ``graph`` (all its triples)."""
+
+    action: Action
+    quads: tuple[Quad, ...] = ()
+    graph: str | None = None
+
+
+@dataclass
+class Delta:
+    """The scratch graphs of one write's asserted change inside a generation."""
+
+    excluded: tuple[str, ...]  # graphs that are not asserted data (the inferred graph and its statistics)
+    added: str = SCRATCH + "added"
+    removed: str = SCRATCH + "removed"
+    #: the effective change per graph, in order: ("A" or "D", graph, N-Triples of the triples added or removed)
+    records: list[tuple[str, str, bytes]] = field(default_factory=list)
+
+    def apply(self, generation: GenerationBuilder, steps: Iterable[Step]) -> None:
+        """Apply ``steps`` in order, keeping :attr:`added` and :attr:`removed` right."""
+        for step in steps:
+            if step.action == "drop":
+                assert step.graph is not None
+                self._remove_graph(generation, step.graph)
+            elif step.quads:
+                for graph_term in sorted({q[3] for q in step.quads}):
+                    part = tuple(q for q in step.quads if q[3] == graph_term)
+                    graph = graph_term[1:-1]  # <iri>
+                    if step.action == "add":
+                        self._add(generation, graph, part)
+                    else:
+                        self._remove(generation, graph, part)
+
+    def _asserted_elsewhere(self) -> str:
+        excluded = ", ".join(f"<{g}>" for g in self.excluded)
+        return (f"GRAPH ?_g {{ ?s ?p ?o }} FILTER(?_g NOT IN ({excluded}) "
+                f"&& !STRSTARTS(STR(?_g), \"urn:x-ecosystem-graph:\"))")
+
+    def _add(self, generation: GenerationBuilder, graph: str, quads: tuple[Quad, ...]) -> None:
+        # one document, so that a blank node label names one node across the step's quads
+        body = "".join(f"{s} {p} {o} .\n" for s, p, o, _g in quads).encode()
+        self.add_document(generation, body, "application/n-triples", graph=graph)
+
+    def add_document(self, generation: GenerationBuilder, data: bytes, media_type: str, *, graph: str,
+                     base_iri: str | None = None) -> None:
+        """Add the triples of an RDF document to ``graph``.
+
+        :raises SourceError: the document does not parse (nothing of it is added).
+        """
+        scratch = SCRATCH + "in"
+        generation.load(data, media_type, graph=scratch, base_iri=base_iri)
+        self._merge(generation, scratch, graph)
+
+    def _merge(self, generation: GenerationBuilder, scratch: str, graph: str) -> None:
+        """Move the triples of ``scratch`` into ``graph``; those new to every asserted graph go to :attr:`added`."""
+        generation.update(f"DELETE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} "
+                          f"GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        self._record("A", generation, scratch, graph)
+        generation.update(
+            f"INSERT {{ GRAPH <{self.added}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ {self._asserted_elsewhere()} }} }} ; "
+            f"DELETE {{ GRAPH <{self.removed}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} "
+            f"GRAPH <{self.removed}> {{ ?s ?p ?o }} }} ; "
+            f"ADD SILENT <{scratch}> TO <{graph}> ; DROP SILENT GRAPH <{scratch}>")
+
+    def _remove(self, generation: GenerationBuilder, graph: str, quads: tuple[Quad, ...]) -> None:
+        self.remove_document(generation, "".join(f"{s} {p} {o} .\n" for s, p, o, _g in quads).encode(), graph=graph)
+
+    def remove_document(self, generation: GenerationBuilder, triples: bytes, *, graph: str) -> None:
+        """Remove the triples of an N-Triples document from ``graph`` (those it holds)."""
+        scratch = SCRATCH + "out"
+        generation.load(triples, "application/n-triples", graph=scratch)
+        self._take_out(generation, scratch, graph)
+
+    def _remove_graph(self, generation: GenerationBuilder, graph: str) -> None:
+        scratch = SCRATCH + "out"
+        generation.update(f"COPY SILENT <{graph}> TO <{scratch}>")
+        self._take_out(generation, scratch, graph)
+
+    def _take_out(self, generation: GenerationBuilder, scratch: str, graph: str) -> None:
+        """Remove the triples of ``scratch`` from ``graph``; those now in no asserted graph go to :attr:`removed`."""
+        generation.update(f"DELETE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} "
+                          f"FILTER NOT EXISTS {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} }}")
+        self._record("D", generation, scratch, graph)
+        generation.update(
+            f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} }} ; "
+            f"INSERT {{ GRAPH <{self.removed}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ {self._asserted_elsewhere()} }} }} ; "
+            f"DELETE {{ GRAPH <{self.added}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} "
+            f"GRAPH <{self.added}> {{ ?s ?p ?o }} }} ; DROP SILENT GRAPH <{scratch}>")
+
+    def _record(self, kind: str, generation: GenerationBuilder, scratch: str, graph: str) -> None:
+        triples = generation.export("application/n-triples", graphs=[scratch])
+        if triples.strip():
+            self.records.append((kind, graph, triples))
+
+    def is_empty(self, generation: GenerationBuilder) -> bool:
+        return not generation.query(QueryRequest(
+            f"ASK {{ {{ GRAPH <{self.added}> {{ ?s ?p ?o }} }} UNION {{ GRAPH <{self.removed}> {{ ?s ?p ?o }} }} }}",
+            accept=_JSON)).boolean()
+
+    def focus_nodes(self, generation: GenerationBuilder) -> list[str] | None:
+        """The nodes whose SHACL results the change can alter, in N-Triples form, or None (check everything) when
+        there are more than :data:`MAX_FOCUS`: the subjects and objects of the changed triples, and the nodes
+        that point at a changed subject (a value whose type or properties changed may now break a ``sh:class``
+        or ``sh:node`` constraint of the node that holds it)."""
+        rows = generation.query(QueryRequest(
+            f"SELECT DISTINCT ?n WHERE {{ {{ GRAPH ?_d {{ ?n ?p ?o }} }} UNION {{ GRAPH ?_d {{ ?s ?p ?n }} "
+            f"FILTER(!isLiteral(?n)) }} UNION {{ GRAPH ?_d {{ ?c ?p ?o }} GRAPH ?_any {{ ?n ?q ?c }} }} "
+            f"VALUES ?_d {{ <{self.added}> <{self.removed}> }} }} LIMIT {MAX_FOCUS + 1}",
+            accept=_JSON)).rows()
+        # a blank node cannot be named in a query: then the gate checks everything
+        if len(rows) > MAX_FOCUS or any(row["n"]["type"] == "bnode" for row in rows):
+            return None
+        return [sparql_term(row["n"]) for row in rows]
+
+    def drop(self, generation: GenerationBuilder) -> None:
+        generation.update(f"DROP SILENT GRAPH <{self.added}> ; DROP SILENT GRAPH <{self.removed}>")
+
+
+# --- the change an update states ------------------------------------------------------------------------------
+_PARSING = threading.Lock()  # rdflib's literal normalisation is a module flag: off while we parse
+
+
+def data_steps(sparql: str, *, default_graph: str, base_iri: str | None = None) -> list[Step] | None:
+    """The steps of an update made only of ``INSERT DATA`` and ``DELETE DATA`` operations (triples outside a
+    ``GRAPH`` go to ``default_graph``), or None for an update of any other form.
+
+    Read by the SPARQL grammar (rdflib's parser), with literals kept as written. An update this parser does not
+    read is None too: it then runs in the engine, which reports its syntax errors with their positions.
+    """
+    import rdflib
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    with _PARSING:
+        normalise, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
+        try:
+            update = translateUpdate(parseUpdate(sparql), base=base_iri)
+        except Exception:  # pyparsing and rdflib raise several types for a malformed update
+            return None
+        finally:
+            rdflib.NORMALIZE_LITERALS = normalise
+    steps = []
+    for operation in update.algebra:
+        if operation.name not in ("InsertData", "DeleteData"):
+            return None
+        quads = [(*triple, None) for triple in operation.get("triples") or []]
+        quads += [(*triple, graph) for graph, triples in (operation.get("quads") or {}).items() for triple in triples]
+        written = tuple((_n3(s), _n3(p), _n3(o), f"<{graph}>" if graph is not None else f"<{default_graph}>")
+                        for s, p, o, graph in quads)
+        steps.append(Step("add" if operation.name == "InsertData" else "remove", written))
+    return steps
+
+
+def _n3(node: Any) -> str:
+    """An rdflib term in N-Triples form (through the SPARQL-JSON form, whose writer escapes everything)."""
+    from rdflib import BNode, URIRef
+    from rdflib import Literal as RdfLiteral
+
+    if isinstance(node, URIRef):
+        return sparql_term({"type": "uri", "value": str(node)})
+    if isinstance(node, BNode):
+        return f"_:b{node}"
+    if isinstance(node, RdfLiteral):
+        value: dict[str, str] = {"type": "literal", "value": str(node)}
+        if node.language:
+            value["xml:lang"] = node.language
+        elif node.datatype is not None:
+            value["datatype"] = str(node.datatype)
+        return sparql_term(value)
+    raise QueryError(f"not a term of RDF data: {node!r}")
