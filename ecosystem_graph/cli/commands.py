@@ -278,7 +278,8 @@ def check(
                                           "the OWL API (needs Java and libowlapi-java)")] = True,
 ) -> None:
     """Quality gate: load in memory, run sparql/checks/*-violation.rq (each must return no rows) and the OWL API
-    OWL 2 DL profile check. Exit code 1 when any check fails."""
+    OWL 2 DL profile check: ontology + data merged, then each data file alone with its catalog (as Protégé opens
+    it), then the merged release. Exit code 1 when any check fails."""
     from ..pipeline import load as loader
     from ..reasoning import checks
 
@@ -301,10 +302,38 @@ def check(
         profile_report = check_profile(inputs[0], inputs[1], data_files=inputs[2])
         failed += not profile_report.ok
         out.print(profile_report.format(), markup=False, highlight=False)
+        from ..reasoning import protege  # each document alone, as Protégé opens it, then the merged release
+
+        for outcome in [*protege.check_documents(settings, report.files), protege.check_release(settings)]:
+            failed += not outcome.ok
+            out.print(outcome.format(), markup=False, highlight=False)
     elif profile:
         console.print(f"OWL 2 DL profile check skipped: needs {checks.EDIT_FILE} and {checks.CATALOG}")
     if failed:
         raise typer.Exit(EXIT_CHECKS_FAILED)
+
+
+@app.command()
+def release(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder to write (default var/release)")]
+    = None,
+    version: Annotated[str | None, typer.Option(help="Release version (default: owl:versionInfo of the ontology)")]
+    = None,
+    owlxml: Annotated[bool, typer.Option("--owlxml/--no-owlxml", help="Also write OWL/XML (needs Java and the "
+                                         "OWL API)")] = True,
+    project: ProjectOpt = None, base_iri: BaseOpt = None,
+) -> None:
+    """Write the versioned release: ontology + data merged, and the ontology alone, as RDF/XML, OWL/XML and Turtle,
+    after the same gate as `validate`."""
+    from ..reasoning.release import write_release
+    from ..pipeline import load as loader
+
+    settings = settings_from(project, backend="memory", base_iri=base_iri)
+    loader.build(open_store(settings), settings, commit=False)
+    written = write_release(settings, folder=output, version=version, with_owlxml=owlxml)
+    for artifact in written.artifacts:
+        out.print(f"{artifact.path}  {artifact.media_type}  <{artifact.version_iri}>", markup=False, highlight=False)
+    console.print(f"release {written.version}: {len(written.artifacts)} files in {written.folder}")
 
 
 @app.command()

@@ -88,12 +88,14 @@ public class OwlCheck {
         String catalogPath = null;
         String ontologyPath = null;
         List<String> dataPaths = new ArrayList<>();
+        List<String> documentPaths = new ArrayList<>();
         boolean strict = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--catalog": catalogPath = args[++i]; break;
                 case "--ontology": ontologyPath = args[++i]; break;
                 case "--data": dataPaths.add(args[++i]); break;
+                case "--document": documentPaths.add(args[++i]); break;
                 case "--strict": strict = true; break;
                 default:
                     fatal("usage", "unknown argument " + args[i], null);
@@ -101,7 +103,8 @@ public class OwlCheck {
             }
         }
         if (catalogPath == null || ontologyPath == null) {
-            fatal("usage", "usage: OwlCheck --catalog FILE --ontology FILE [--data FILE]... [--strict]", null);
+            fatal("usage", "usage: OwlCheck --catalog FILE --ontology FILE [--data FILE]... [--document FILE]... [--strict]",
+                null);
             return 2;
         }
         String binding = org.slf4j.LoggerFactory.getILoggerFactory().getClass().getName();
@@ -153,6 +156,22 @@ public class OwlCheck {
         }
         for (String d : dataPaths) {
             if (loadData(manager, root, new File(d), unmapped, catalog, sources) == null) {
+                return 2;
+            }
+        }
+        // Data files that are ontology documents of their own (owl:Ontology header, owl:imports): loaded as
+        // Protégé loads them, imports through the catalog; one already loaded as an import is not loaded twice.
+        for (String d : documentPaths) {
+            File file = new File(d).getAbsoluteFile();
+            IRI documentIRI = IRI.create(file);
+            OWLOntology known = manager.ontologies()
+                .filter(o -> documentIRI.equals(manager.getOntologyDocumentIRI(o))).findFirst().orElse(null);
+            if (known != null) {
+                sources.put(known, file.getPath());
+                emit("load", "loaded " + file.getPath() + " (already loaded as an import)", "file", file.getPath(),
+                    "ontology", known.getOntologyID().getOntologyIRI().map(IRI::toString).orElse(null),
+                    "axioms", Integer.toString(known.getAxiomCount()));
+            } else if (load(manager, file, unmapped, catalog, sources) == null) {
                 return 2;
             }
         }

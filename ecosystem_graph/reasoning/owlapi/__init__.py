@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ecosystem_graph.errors import EcosystemGraphError, SourceError
+from ecosystem_graph.reasoning.owlapi.catalog import ontology_iris
 from ecosystem_graph.reasoning.owlapi.classpath import DEFAULT_JAVA_DIRS, JavaUnavailable, find_java, owlapi_classpath
 from ecosystem_graph.reasoning.owlapi.report import PROBLEM_KINDS, Finding, ProfileReport, build_report, parse_events
 
@@ -96,7 +97,9 @@ def check_profile(
         str(ontology),
     ]
     for path in data:
-        command += ["--data", str(path)]
+        # A data file with its own owl:Ontology header is an ontology document: loaded as Protégé loads it, with
+        # its own imports; a file without one is parsed into an ontology importing the root (its declarations).
+        command += ["--document" if ontology_iris(path) else "--data", str(path)]
     if strict:
         command.append("--strict")
     log.info("OWL API profile check of %s with %d data file(s)", ontology, len(data))
