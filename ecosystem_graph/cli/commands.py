@@ -325,8 +325,8 @@ def release(
 ) -> None:
     """Write the versioned release: ontology + data merged, and the ontology alone, as RDF/XML, OWL/XML and Turtle,
     after the same gate as `validate`."""
-    from ..reasoning.release import write_release
     from ..pipeline import load as loader
+    from ..reasoning.release import write_release
 
     settings = settings_from(project, backend="memory", base_iri=base_iri)
     loader.build(open_store(settings), settings, commit=False)

@@ -27,18 +27,23 @@ _JSON = ["application/sparql-results+json"]
 #: more focus nodes than this and the gate checks everything (a VALUES list that long costs more than it saves)
 MAX_FOCUS = 20_000
 
-Action = Literal["add", "remove", "drop"]
+Action = Literal["add", "remove", "drop", "remove-matching"]
 #: one quad in N-Quads form: subject, predicate, object, graph (N-Triples terms)
 Quad = tuple[str, str, str, str]
 
 
 @dataclass(frozen=True)
 class Step:
-    """``add`` or ``remove`` these quads, or ``drop`` the graph ``graph`` (all its triples)."""
+    """``add`` or ``remove`` these quads, ``drop`` the graph ``graph`` (all its triples), or ``remove-matching``:
+    remove the quads the pattern ``quads`` (with variables) matches, as ``DELETE WHERE`` does."""
 
     action: Action
     quads: tuple[Quad, ...] = ()
     graph: str | None = None
+
+
+class NotStated(Exception):
+    """The change cannot be stated as quads (a ``DELETE WHERE`` matched blank nodes): run the update as it is."""
 
 
 @dataclass
@@ -57,6 +62,8 @@ class Delta:
             if step.action == "drop":
                 assert step.graph is not None
                 self._remove_graph(generation, step.graph)
+            elif step.action == "remove-matching":
+                self.apply(generation, [Step("remove", _matches(generation, step.quads, self.excluded))])
             elif step.quads:
                 for graph_term in sorted({q[3] for q in step.quads}):
                     part = tuple(q for q in step.quads if q[3] == graph_term)
@@ -153,13 +160,33 @@ class Delta:
         generation.update(f"DROP SILENT GRAPH <{self.added}> ; DROP SILENT GRAPH <{self.removed}>")
 
 
+def _matches(generation: GenerationBuilder, pattern: tuple[Quad, ...], computed: tuple[str, ...]) -> tuple[Quad, ...]:
+    """The quads ``pattern`` (terms and ``?variables``, every graph named or a variable) matches in the asserted
+    graphs (the computed ones are derived again from those anyway).
+
+    :raises NotStated: a match binds a blank node, which no quad written as text can name.
+    """
+    group = " ".join(f"GRAPH {g} {{ {s} {p} {o} }}" for s, p, o, g in pattern)
+    excluded = ", ".join(f"<{g}>" for g in computed)
+    group += "".join(f' FILTER({g} NOT IN ({excluded}) && !STRSTARTS(STR({g}), "urn:x-ecosystem-graph:"))'
+                     for g in sorted({q[3] for q in pattern if q[3].startswith("?")}))
+    rows = generation.query(QueryRequest(f"SELECT * WHERE {{ {group} }}", accept=_JSON)).rows()
+    found = set()
+    for row in rows:
+        if any(value["type"] == "bnode" for value in row.values()):
+            raise NotStated("DELETE WHERE matched a blank node")
+        found |= {tuple(sparql_term(row[t[1:]]) if t.startswith("?") else t for t in quad) for quad in pattern}
+    return tuple(sorted(found))  # type: ignore[arg-type]
+
+
 # --- the change an update states ------------------------------------------------------------------------------
 _PARSING = threading.Lock()  # rdflib's literal normalisation is a module flag: off while we parse
 
 
 def data_steps(sparql: str, *, default_graph: str, base_iri: str | None = None) -> list[Step] | None:
     """The steps of an update made only of ``INSERT DATA`` and ``DELETE DATA`` operations (triples outside a
-    ``GRAPH`` go to ``default_graph``), or None for an update of any other form.
+    ``GRAPH`` go to ``default_graph``), or of one ``DELETE WHERE`` whose patterns all name their graph, or None for
+    an update of any other form.
 
     Read by the SPARQL grammar (rdflib's parser), with literals kept as written. An update this parser does not
     read is None too: it then runs in the engine, which reports its syntax errors with their positions.
@@ -178,6 +205,11 @@ def data_steps(sparql: str, *, default_graph: str, base_iri: str | None = None) 
             rdflib.NORMALIZE_LITERALS = normalise
     steps = []
     for operation in update.algebra:
+        if operation.name == "DeleteWhere" and not operation.get("triples") and len(update.algebra) == 1:
+            pattern = tuple((_n3(s), _n3(p), _n3(o), _n3(graph)) for graph, triples in operation["quads"].items()
+                            for s, p, o in triples)
+            steps.append(Step("remove-matching", pattern))
+            continue
         if operation.name not in ("InsertData", "DeleteData"):
             return None
         quads = [(*triple, None) for triple in operation.get("triples") or []]
@@ -190,9 +222,11 @@ def data_steps(sparql: str, *, default_graph: str, base_iri: str | None = None) 
 
 def _n3(node: Any) -> str:
     """An rdflib term in N-Triples form (through the SPARQL-JSON form, whose writer escapes everything)."""
-    from rdflib import BNode, URIRef
+    from rdflib import BNode, URIRef, Variable
     from rdflib import Literal as RdfLiteral
 
+    if isinstance(node, Variable):
+        return f"?{node}"
     if isinstance(node, URIRef):
         return sparql_term({"type": "uri", "value": str(node)})
     if isinstance(node, BNode):

@@ -31,7 +31,7 @@ from ..sources.files import SourceFile, discover
 from ..store import GenerationBuilder, GraphStore, QueryRequest
 from ..store.formats import canonical
 from ..vocab import inferred_graph_iri, updates_graph_iri
-from .delta import Delta, Step, data_steps
+from .delta import Delta, NotStated, Step, data_steps
 from .journal import Journal
 from .publish import gate_and_reason
 
@@ -94,8 +94,11 @@ def update(store: GraphStore, settings: Settings, sparql: str, *, base_iri: str 
     if not using_graphs and not using_named_graphs:
         steps = data_steps(sparql, default_graph=updates_graph_iri(settings.base_iri), base_iri=base_iri)
         if steps is not None:
-            _write_delta(store, settings, lambda delta, generation: delta.apply(generation, steps))
-            return
+            try:
+                _write_delta(store, settings, lambda delta, generation: delta.apply(generation, steps))
+                return
+            except NotStated as why:  # nothing was published: run the update as it is
+                log.debug("%s: the update runs whole", why)
     text = protocol.with_using_dataset(sparql, using_graphs or [], using_named_graphs or [])
     if base_iri is not None:
         text = f"BASE <{base_iri}>\n{text}"

@@ -64,7 +64,8 @@ def test_a_deletion_that_a_later_edit_contradicts_is_reported(mini_settings: Set
     writes.update(store, settings, f"DELETE DATA {{ GRAPH <{ORGS}> {{ {label} }} }} ; "
                                    f'INSERT DATA {{ GRAPH <{ORGS}> {{ <{ORG}sechenov-university> <{LABEL}> '
                                    f'"Sechenov Moscow State Medical University"@en }} }}')
-    writes.update(store, settings, f"DELETE WHERE {{ GRAPH <{ORGS}> {{ <{ORG}sechenov-university> <{COMMENT}> ?c }} }}")
+    writes.update(store, settings, f"DELETE {{ GRAPH <{ORGS}> {{ ?s <{COMMENT}> ?c }} }} "
+                                   f"WHERE {{ GRAPH <{ORGS}> {{ ?s <{COMMENT}> ?c }} }}")  # states no quads
     store.close()
     assert [e.kind for e in Journal(settings.changes_dir).entries()] == ["patch", "update"]
 
@@ -80,6 +81,21 @@ def test_a_deletion_that_a_later_edit_contradicts_is_reported(mini_settings: Set
     assert "000001.rdfp" in report.replayed.conflicts[0] and "1 of 1 deletions" in report.replayed.conflicts[0]
     renamed = f'<{ORG}sechenov-university> <{LABEL}> "Sechenov Moscow State Medical University"@en'
     assert has(settings, f"ASK {{ {renamed} }}")
+
+
+def test_delete_where_of_one_resource_is_recorded_as_its_triples(mini_settings: Settings) -> None:
+    settings = mini_settings.model_copy(update={"api_token": "t"})
+    store = open_store(settings)
+    loader.build(store, settings)
+    corporation = f"<{ORG}zelenograd-development-corporation>"
+    held = store.select(f"SELECT ?g ?p ?o WHERE {{ GRAPH ?g {{ {corporation} ?p ?o }} }}", include_inferred=False)
+    writes.update(store, settings, f"DELETE WHERE {{ GRAPH ?g {{ {corporation} ?p ?o }} }}")
+    assert not store.ask(f"ASK {{ {corporation} ?p ?o }}")
+    store.close()
+    (entry,) = Journal(settings.changes_dir).entries()
+    steps = patch_steps(entry)
+    assert {kind for kind, _g, _t in steps} == {"D"}
+    assert sum(len(triples.splitlines()) for _k, _g, triples in steps) == len(held) > 0
 
 
 def test_an_acknowledged_write_survives_kill_9(mini_settings: Settings) -> None:
