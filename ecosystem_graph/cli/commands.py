@@ -220,6 +220,40 @@ def _write_whole(path: Path, chunks: Iterable[bytes]) -> None:
         partial.unlink(missing_ok=True)
 
 
+changes_app = typer.Typer(help="The journal of accepted writes (changes/): list them, export them.",
+                          no_args_is_help=False, invoke_without_command=True)
+app.add_typer(changes_app, name="changes")
+
+
+@changes_app.callback()
+def changes(ctx: typer.Context, project: ProjectOpt = None) -> None:
+    """List the recorded writes, oldest first, and whether the source files already say what each changed."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    from ..pipeline.journal import Journal, files_lookup, statuses
+
+    settings = settings_from(project)
+    journal = Journal(settings.changes_dir)
+    table = Table("entry", "kind", "added", "removed", "state")
+    found = statuses(journal, files_lookup(settings))
+    for status in found:
+        table.add_row(status.entry.path.name, status.entry.kind, str(status.added), str(status.removed), status.state)
+    out.print(table)
+    pending = sum(s.state != "in the files" for s in found)
+    console.print(f"{len(found)} recorded write(s) in {journal.folder}, {pending} not yet in the source files")
+
+
+@changes_app.command("export")
+def changes_export(project: ProjectOpt = None) -> None:
+    """Print every recorded write, oldest first: RDF Patch entries as they are, updates as their SPARQL text."""
+    from ..pipeline.journal import Journal
+
+    for entry in Journal(settings_from(project).changes_dir).entries():
+        sys.stdout.write(f"# {entry.path.name}\n{entry.path.read_text(encoding='utf-8')}")
+
+
 @app.command()
 def stats(project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None) -> None:
     """Triples per named graph and instances per class."""

@@ -20,16 +20,22 @@ import logging
 import os
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..config import Settings
 from ..errors import SourceError
-from ..store import GenerationBuilder
+from ..sources.files import discover
+from ..store import GenerationBuilder, QueryRequest
+from ..vocab import inferred_graph_iri
 from .delta import Delta
 
 log = logging.getLogger(__name__)
 
+#: (graph, N-Triples) -> how many of those triples the source files hold in that graph
+GraphLookup = Callable[[str, bytes], int]
 _NAME = re.compile(r"^(\d{6})\.(rdfp|ru)$")
 
 
@@ -152,3 +158,70 @@ def replay(journal: Journal, generation: GenerationBuilder, delta: Delta) -> Rep
     for conflict in done.conflicts:
         log.warning("%s", conflict)
     return done
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where one recorded write stands against the curated files."""
+
+    entry: Entry
+    added: int
+    removed: int
+    #: "in the files" (a curator has written it into them), "pending", or "update" (its text: no quads to compare)
+    state: str
+
+
+def statuses(journal: Journal, files_holding: GraphLookup) -> list[Status]:
+    """Each entry, with whether the source files already say what it changed. ``files_holding(graph, triples)``
+    answers, for the triples of one graph, how many of them the source files hold."""
+    found = []
+    for entry in journal.entries():
+        if entry.kind == "update":
+            found.append(Status(entry, 0, 0, "update"))
+            continue
+        added = removed = 0
+        in_files = True
+        for kind, graph, triples in patch_steps(entry):
+            count = len(triples.splitlines())
+            held = files_holding(graph, triples)
+            if kind == "A":
+                added += count
+                in_files &= held == count
+            else:
+                removed += count
+                in_files &= held == 0
+        found.append(Status(entry, added, removed, "in the files" if in_files else "pending"))
+    return found
+
+
+def files_lookup(settings: Settings) -> GraphLookup:
+    """A :data:`GraphLookup` over the source files as they are now: each file parsed once, when first asked about.
+
+    :raises SourceError: a source file does not parse.
+    """
+    from ..store.embedded import MemoryStore
+
+    by_graph = {f.graph: f for f in discover(settings.source_paths, project_dir=settings.project_dir,
+                                             base_iri=settings.base_iri)}
+    store = MemoryStore(settings.base_iri, inferred_graph_iri(settings.base_iri))
+    loaded: set[str] = set()
+
+    def holding(graph: str, triples: bytes) -> int:
+        with store.new_generation(copy_current=True) as generation:
+            if graph in by_graph and graph not in loaded:
+                source = by_graph[graph]
+                generation.load(None, source.media_type, path=str(source.path), graph=graph,
+                                base_iri=settings.base_iri)
+            generation.load(triples, "application/n-triples", graph=_ASKED)
+            rows = generation.query(QueryRequest(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{_ASKED}> {{ ?s ?p ?o }} GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                accept=["application/sparql-results+json"])).rows()
+            generation.update(f"DROP SILENT GRAPH <{_ASKED}>")
+            generation.commit()
+        loaded.add(graph)
+        return int(rows[0]["n"]["value"])
+
+    return holding
+
+
+_ASKED = "urn:x-ecosystem-graph:journal:asked"
