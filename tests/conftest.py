@@ -94,3 +94,14 @@ def project_server(project_settings: Settings, project_store: GraphStore) -> Ite
     """Base URL of a live server over the real project, shared by the session's tests (they only read)."""
     with running_server(project_settings, project_store) as url:
         yield url
+
+
+@pytest.fixture
+def owlapi() -> None:
+    """The OWL API jars and a Java runtime (the Debian packages): skipped locally without them, required in CI."""
+    from ecosystem_graph.reasoning.owlapi import JavaUnavailable, owlapi_classpath
+
+    try:
+        owlapi_classpath()
+    except JavaUnavailable as exc:
+        require(False, str(exc))

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from ecosystem_graph.errors import SourceError
-from ecosystem_graph.reasoning.owlapi import JavaUnavailable, OntologyLoadError, check_profile, owlapi_classpath
+from ecosystem_graph.reasoning.owlapi import OntologyLoadError, check_profile
 from ecosystem_graph.reasoning.owlapi.catalog import imports_closure, ontology_iris, owl_imports, read_catalog
 
-from .conftest import REPO, require
+from .conftest import REPO
 from .owl_fixtures import OWL_FIXTURES
 
 ONTOLOGY_DIR = REPO / "ontology"
@@ -22,14 +22,6 @@ def _ontology_files() -> list[Path]:
     if not (ONTOLOGY_DIR / "ecosystem.ttl").exists():
         pytest.skip("ontology/ecosystem.ttl is not written yet")
     return sorted(ONTOLOGY_DIR.glob("*.ttl"))
-
-
-@pytest.fixture
-def owlapi() -> None:
-    try:
-        owlapi_classpath()
-    except JavaUnavailable as exc:
-        require(False, str(exc))
 
 
 def test_catalog_maps_every_import_to_a_local_file_declaring_it() -> None:

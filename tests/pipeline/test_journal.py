@@ -16,7 +16,7 @@ from ecosystem_graph.config import Settings
 from ecosystem_graph.pipeline import load as loader
 from ecosystem_graph.pipeline import writes
 from ecosystem_graph.pipeline.journal import Journal, patch_steps
-from ecosystem_graph.store import open_store
+from ecosystem_graph.store import GraphStore, open_store
 
 from ..cli.conftest import run
 from ..support.server import free_port
@@ -31,6 +31,14 @@ def comment(text: str) -> str:
     return f'INSERT DATA {{ GRAPH <{ORGS}> {{ <{ORG}sechenov-university> <{COMMENT}> "{text}"@en }} }}'
 
 
+def writable(mini_settings: Settings) -> tuple[Settings, GraphStore]:
+    """The mini project loaded into its embedded store, with a token that allows writes."""
+    settings = mini_settings.model_copy(update={"api_token": "t"})
+    store = open_store(settings)
+    loader.build(store, settings)
+    return settings, store
+
+
 def has(settings: Settings, sparql: str) -> bool:
     store = open_store(settings)
     try:
@@ -40,9 +48,7 @@ def has(settings: Settings, sparql: str) -> bool:
 
 
 def test_a_write_is_an_rdf_patch_and_survives_load(mini_settings: Settings) -> None:
-    settings = mini_settings.model_copy(update={"api_token": "t"})
-    store = open_store(settings)
-    loader.build(store, settings)
+    settings, store = writable(mini_settings)
     writes.update(store, settings, comment("kept"))
     store.close()
     (entry,) = Journal(settings.changes_dir).entries()
@@ -57,9 +63,7 @@ def test_a_write_is_an_rdf_patch_and_survives_load(mini_settings: Settings) -> N
 
 
 def test_a_deletion_that_a_later_edit_contradicts_is_reported(mini_settings: Settings) -> None:
-    settings = mini_settings.model_copy(update={"api_token": "t"})
-    store = open_store(settings)
-    loader.build(store, settings)
+    settings, store = writable(mini_settings)
     label = f'<{ORG}sechenov-university> <{LABEL}> "Sechenov University"@en'
     writes.update(store, settings, f"DELETE DATA {{ GRAPH <{ORGS}> {{ {label} }} }} ; "
                                    f'INSERT DATA {{ GRAPH <{ORGS}> {{ <{ORG}sechenov-university> <{LABEL}> '
@@ -84,9 +88,7 @@ def test_a_deletion_that_a_later_edit_contradicts_is_reported(mini_settings: Set
 
 
 def test_delete_where_of_one_resource_is_recorded_as_its_triples(mini_settings: Settings) -> None:
-    settings = mini_settings.model_copy(update={"api_token": "t"})
-    store = open_store(settings)
-    loader.build(store, settings)
+    settings, store = writable(mini_settings)
     corporation = f"<{ORG}zelenograd-development-corporation>"
     held = store.select(f"SELECT ?g ?p ?o WHERE {{ GRAPH ?g {{ {corporation} ?p ?o }} }}", include_inferred=False)
     writes.update(store, settings, f"DELETE WHERE {{ GRAPH ?g {{ {corporation} ?p ?o }} }}")

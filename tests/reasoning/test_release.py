@@ -29,14 +29,6 @@ ONTOLOGY_IRI = "https://w3id.org/ecosystem-graph/ontology"
 DATA_NS = "https://w3id.org/ecosystem-graph/data/"
 
 
-@pytest.fixture
-def owlapi() -> None:
-    try:
-        owlapi_classpath()
-    except JavaUnavailable as exc:
-        require(False, str(exc))
-
-
 def _header(file: Path) -> tuple[str, str]:
     graph = rdflib.Graph().parse(file)
     (header,) = graph.subjects(RDF.type, OWL.Ontology)

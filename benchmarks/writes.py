@@ -1,0 +1,165 @@
+"""Write latency: what one acknowledged, durable write costs, gate and reasoning included, against ``oxigraph serve``
+applying the same writes in the same run.
+
+    python -m benchmarks.writes                          # 100k and 1M triples, 30 writes of each kind
+    python -m benchmarks.writes --scales 10m --writes 10
+
+Per scale: a synthetic project (``ecosystem-graph generate``, fixed seed) loaded whole (gate and reasoning on) and
+served with an API token; the same files loaded by ``oxigraph load`` and served by ``oxigraph serve``. Then, one at
+a time, each server gets: a single-triple ``INSERT DATA``; a Graph Store POST of 100 triples; a ``DELETE WHERE``
+of one resource (a copy of a company, made just before by a POST that is not timed). The table, with medians and
+p95 and the ratio to the peer, is written to the "Writes" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from ecosystem_graph import synthetic
+
+from . import endpoint, load
+from .common import REPO, in_child, load_average, median, p95
+
+TOKEN = "bench-writes-token"
+RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+SECTION = "## Writes"
+
+
+class Writer:
+    """One server's write interface: SPARQL Update and Graph Store, as each server names them."""
+
+    def __init__(self, server: endpoint.Server, update_path: str, store_path: str, headers: dict[str, str]):
+        self.server, self.update_path, self.store_path, self.headers = server, update_path, store_path, headers
+        self.client = httpx.Client(base_url=server.base, timeout=600, headers=headers)
+
+    def update(self, sparql: str) -> None:
+        answer = self.client.post(self.update_path, content=sparql.encode(),
+                                  headers={"Content-Type": "application/sparql-update"})
+        if answer.status_code >= 300:
+            raise RuntimeError(f"{self.server.name}: update answered {answer.status_code}: {answer.text[:300]}")
+
+    def post(self, graph: str, turtle: str) -> None:
+        answer = self.client.post(self.store_path, params={"graph": graph}, content=turtle.encode(),
+                                  headers={"Content-Type": "text/turtle"})
+        if answer.status_code >= 300:
+            raise RuntimeError(f"{self.server.name}: POST answered {answer.status_code}: {answer.text[:300]}")
+
+
+def company_copy(project: Path, number: int) -> tuple[str, str]:
+    """(IRI, Turtle) of a new company described like the first generated one."""
+    first = next(project.glob("data/synthetic-*.nt"))
+    company = None
+    lines = []
+    for line in first.read_text(encoding="utf-8").splitlines():
+        subject = line.split(" ", 1)[0]
+        if company is None and subject.endswith("-company-1>"):
+            company = subject
+        if company is not None and subject == company:
+            lines.append(line)
+    assert company is not None, "no company in the generated data"
+    copy = company[:-1] + f"-bench-{number}>"
+    return copy[1:-1], "\n".join(copy + line[len(company):] for line in lines) + "\n"
+
+
+def measure(writer: Writer, project: Path, graph: str, university: str, count: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {"INSERT DATA, 1 triple": [], "Graph Store POST, 100 triples": [],
+                                     "DELETE WHERE, one resource": []}
+    for i in range(count):
+        started = time.perf_counter()
+        writer.update(f'INSERT DATA {{ GRAPH <{graph}> {{ <{university}> <{RDFS_COMMENT}> "write {i}"@en }} }}')
+        times["INSERT DATA, 1 triple"].append(time.perf_counter() - started)
+
+        body = "".join(f'<{university}> <{RDFS_COMMENT}> "batch {i} line {k}"@en .\n' for k in range(100))
+        started = time.perf_counter()
+        writer.post(graph, body)
+        times["Graph Store POST, 100 triples"].append(time.perf_counter() - started)
+
+        iri, turtle = company_copy(project, i)
+        writer.post(graph, turtle)
+        started = time.perf_counter()
+        writer.update(f"DELETE WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
+        times["DELETE WHERE, one resource"].append(time.perf_counter() - started)
+    return times
+
+
+def run_scale(label: str, triples: int, args: argparse.Namespace) -> list[str]:
+    work = args.workdir / label
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    project = synthetic.generate(work / "project", triples=triples, seed=args.seed, template=REPO)
+    built = in_child(load.ours, str(project.path), str(work / "store"), validate=True, reason=True, commit=True,
+                     timeout=args.step_timeout)
+    if not built.ok:
+        raise RuntimeError(f"load failed: {built.error}")
+    in_child(load.oxigraph_cli_load, str(project.path), str(work / "oxigraph"), timeout=args.step_timeout)
+    graph = next(f for f in load.project_files(str(project.path)) if "synthetic-" in f[0])[2]
+    university = project.parameters["university"]
+    ours = endpoint.Server("ecosystem-graph serve", [
+        sys.executable, "-m", "ecosystem_graph.cli", "serve", "--project", str(project.path), "--store",
+        str(work / "store"), "--no-rebuild", "--host", "127.0.0.1", "--port", "{port}"], "/sparql",
+        env={"ECOSYSTEM_GRAPH_API_TOKEN": TOKEN, "ECOSYSTEM_GRAPH_CHANGES_PATH": str(work / "changes")})
+    peer = endpoint.Server("oxigraph serve", ["oxigraph", "serve", "--location", str(work / "oxigraph"), "--bind",
+                                              "127.0.0.1:{port}", "--union-default-graph"], "/query")
+    results = {}
+    for server, update_path, store_path, headers in (
+            (ours, "/sparql", "/rdf-graph-store", {"Authorization": f"Bearer {TOKEN}"}),
+            (peer, "/update", "/store", {})):
+        server.port = endpoint.free_port()
+        server.argv = [a.replace("{port}", str(server.port)) for a in server.argv]
+        endpoint.start(server, "ASK { ?s ?p ?o }", work / f"{server.name.split()[0]}.log", args.step_timeout)
+        try:
+            results[server.name] = measure(Writer(server, update_path, store_path, headers), project.path, graph,
+                                           university, args.writes)
+        finally:
+            peak = endpoint.stop(server)
+        print(f"[{label}] {server.name} done (peak {peak:.0f} MB)", flush=True)
+    lines = [f"### {label} ({project.triples:,} triples generated, {built.value['triples']:,} stored with "
+             f"inferences; {args.writes} writes of each kind, one at a time; load average {load_average()})", "",
+             "| write | ecosystem-graph p50 | p95 | oxigraph serve p50 | p95 | ratio of p50 |",
+             "|---|---|---|---|---|---|"]
+    for kind, ours_times in results["ecosystem-graph serve"].items():
+        peer_times = results["oxigraph serve"][kind]
+        lines.append(f"| {kind} | {median(ours_times) * 1000:.1f} ms | {p95(ours_times) * 1000:.1f} ms | "
+                     f"{median(peer_times) * 1000:.1f} ms | {p95(peer_times) * 1000:.1f} ms | "
+                     f"{median(ours_times) / median(peer_times):.1f}× |")
+    return [*lines, ""]
+
+
+def write_section(lines: list[str]) -> None:
+    page = REPO / "docs" / "benchmarks.md"
+    text = page.read_text(encoding="utf-8")
+    intro = (f"{SECTION}\n\n`python -m benchmarks.writes`: each write acknowledged only once it is journaled "
+             "(`changes/`), gate and reasoning included, against `oxigraph serve` applying the same writes in the "
+             "same run (docs/architecture.md, \"Writes\").\n\n")
+    head, _, rest = text.partition(f"\n{SECTION}\n")
+    tail = rest[rest.find("\n## "):] if "\n## " in rest else ""
+    page.write_text(head.rstrip() + "\n\n" + intro + "\n".join(lines) + tail, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    from .run import parse_scale
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="100k,1m")
+    parser.add_argument("--writes", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, default=REPO / "var" / "bench-writes")
+    parser.add_argument("--step-timeout", type=float, default=3600)
+    parser.add_argument("--no-report", action="store_true", help="print the table, leave docs/benchmarks.md alone")
+    args = parser.parse_args(argv)
+    lines = []
+    for label in (s.strip() for s in args.scales.split(",") if s.strip()):
+        lines += run_scale(label, parse_scale(label), args)
+    print("\n".join(lines))
+    if not args.no_report:
+        write_section(lines)
+
+
+if __name__ == "__main__":
+    main()
