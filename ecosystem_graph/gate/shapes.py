@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
@@ -280,7 +281,20 @@ class PropertyConstraints:
 
 
 def load_shapes(path: Path) -> Graph:
-    """:raises SourceError: if the shapes file is missing or malformed."""
+    """The shapes of ``path``, parsed once per version of the file (a write checks its change in milliseconds,
+    parsing the shapes costs a few hundred): the same graph until the file changes, so do not change it.
+
+    :raises SourceError: if the shapes file is missing or malformed.
+    """
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise SourceError(path, "shapes file not found") from None
+    return _parsed(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _parsed(path: Path, _mtime_ns: int, _size: int) -> Graph:
     graph = Graph()
     try:
         graph.parse(path, format="turtle")

@@ -52,6 +52,20 @@ class Plan:
     fallback: dict[object, str]  # node shape -> why it is not translated
 
 
+#: the last plans made, by (shapes graph, class hierarchy): a write's check should not translate the shapes again
+_PLANS: dict[tuple[int, tuple], tuple[Graph, Plan]] = {}
+
+
+def _planned(shapes: Graph, subclasses: dict[str, set[str]]) -> Plan:
+    key = (id(shapes), tuple(sorted((sup, tuple(sorted(subs))) for sup, subs in subclasses.items())))
+    found = _PLANS.get(key)
+    if found is None or found[0] is not shapes:  # an id is reused only once its graph is gone
+        if len(_PLANS) >= 4:
+            _PLANS.clear()
+        found = _PLANS[key] = (shapes, plan(shapes, subclasses))
+    return found[1]
+
+
 def plan(shapes: Graph, subclasses: dict[str, set[str]]) -> Plan:
     """Translate ``shapes``; what cannot be translated is listed in :attr:`Plan.fallback`."""
     model = Shapes(shapes, subclasses)
@@ -115,7 +129,7 @@ def check(shapes: Graph, select: Select, *, fallback: Fallback | None = None,
     subclasses: dict[str, set[str]] = {}
     for row in rows:
         subclasses.setdefault(row["sup"]["value"], set()).add(row["sub"]["value"])
-    translated = plan(shapes, subclasses)
+    translated = _planned(shapes, subclasses)
     report = ShapeReport(conforms=True)
     for (targets, path), constraints in translated.groups.items():
         _add(report, _run_group(select, targets, path, constraints, only))

@@ -126,8 +126,8 @@ def _overdelete_update(rule: Rule, body: str, delta: str, old_state: list[str], 
     named = (f"USING NAMED <{_SCHEMA_GRAPH}> USING NAMED <{delta}> USING NAMED <{inferred}> "
              f"USING NAMED <{_OVERDELETED}> ")
     return (PREFIXES + f"INSERT {{ GRAPH <{_OVERDELETED}> {{ {rule.head} }} GRAPH <{batch}> {{ {rule.head} }} }} "
-            f"{using}{named}WHERE {{ {{ {body} }} GRAPH <{inferred}> {{ {rule.head} }} "
-            f"FILTER NOT EXISTS {{ GRAPH <{_OVERDELETED}> {{ {rule.head} }} }} }}")
+            f"{using}{named}WHERE {{ {{ {body} }} FILTER EXISTS {{ GRAPH <{inferred}> {{ {rule.head} }} }} "
+            f"FILTER NOT EXISTS {{ GRAPH <{_OVERDELETED}> {{ {rule.head} }} }} }}")  # per solution of the body
 
 
 def _rederive_update(rule: Rule, body: str, state: list[str], inferred: str, rederived: str) -> str:
