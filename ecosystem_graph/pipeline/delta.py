@@ -203,8 +203,8 @@ def data_steps(sparql: str, *, default_graph: str, base_iri: str | None = None) 
             return None
         finally:
             rdflib.NORMALIZE_LITERALS = normalise
-    steps = []
-    for operation in update.algebra:
+    steps: list[Step] = []
+    for operation in getattr(update, "algebra", None) or []:  # an empty update translates to a bare list
         if operation.name == "DeleteWhere" and not operation.get("triples") and len(update.algebra) == 1:
             pattern = tuple((_n3(s), _n3(p), _n3(o), _n3(graph)) for graph, triples in operation["quads"].items()
                             for s, p, o in triples)

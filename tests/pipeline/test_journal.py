@@ -132,3 +132,14 @@ def test_an_acknowledged_write_survives_kill_9(mini_settings: Settings) -> None:
 def test_the_journal_lives_in_the_project(mini_settings: Settings) -> None:
     assert mini_settings.changes_dir == (mini_settings.project_dir / "changes").resolve()
     assert isinstance(mini_settings.changes_dir, Path)
+
+
+def test_a_write_that_changes_nothing_publishes_and_records_nothing(mini_settings: Settings) -> None:
+    settings, store = writable(mini_settings)
+    generation = store.generation_id()
+    writes.update(store, settings, "")  # an empty update is valid SPARQL
+    writes.update(store, settings, comment("once"))
+    writes.update(store, settings, comment("once"))  # already there
+    assert [e.path.name for e in Journal(settings.changes_dir).entries()] == ["000001.rdfp"]
+    assert store.generation_id() != generation
+    store.close()
