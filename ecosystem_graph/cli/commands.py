@@ -87,14 +87,20 @@ def _open(settings: Settings, *, in_process: bool = True) -> GraphStore:
 
 @app.command()
 def load(project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None, base_iri: BaseOpt = None,
-         no_reasoning: Annotated[bool, typer.Option("--no-reasoning", help="Skip materialisation")] = False) -> None:
-    """Parse, validate and reason over ontology/ and data/, then swap the new store generation in."""
+         no_reasoning: Annotated[bool, typer.Option("--no-reasoning", help="Skip materialisation")] = False,
+         full: Annotated[bool, typer.Option("--full", help="Rebuild everything, not only the files that changed")]
+         = False) -> None:
+    """Parse, validate and reason over ontology/ and data/ (only what changed since the last load, unless --full),
+    replay the recorded writes, then swap the new store generation in."""
     from ..pipeline import load as loader
 
     settings = settings_from(project, store, backend, base_iri, reasoning=False if no_reasoning else None)
     graph_store = _open(settings)
     with progress_bar() as progress:
-        report = loader.build(graph_store, settings, progress=progress)
+        report = loader.build(graph_store, settings, full=full, progress=progress)
+    if report.incremental is not None:
+        console.print(f"changed since the last load: {len(report.incremental.changed)} file(s), "
+                      f"{len(report.incremental.new_entries)} recorded write(s)")
     target = settings.store_dir if settings.backend == "embedded" else settings.backend
     console.print(f"loaded {report.triples} triples in {len(report.graph_sizes)} graphs from "
                   f"{len(report.files)} files into {target}")

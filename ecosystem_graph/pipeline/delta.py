@@ -114,6 +114,18 @@ class Delta:
         generation.load(triples, "application/n-triples", graph=scratch)
         self._take_out(generation, scratch, graph)
 
+    def replace_graph(self, generation: GenerationBuilder, graph: str, new: str) -> None:
+        """Make ``graph`` hold exactly the triples of the graph ``new`` (which is then dropped), as a change: only
+        the triples that differ pass through :attr:`added` and :attr:`removed`."""
+        leaving, coming = SCRATCH + "out", SCRATCH + "in"
+        generation.update(
+            f"INSERT {{ GRAPH <{leaving}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH <{new}> {{ ?s ?p ?o }} }} }} ; "
+            f"INSERT {{ GRAPH <{coming}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{new}> {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} }} ; DROP SILENT GRAPH <{new}>")
+        self._take_out(generation, leaving, graph)
+        self._merge(generation, coming, graph)
+
     def _remove_graph(self, generation: GenerationBuilder, graph: str) -> None:
         scratch = SCRATCH + "out"
         generation.update(f"COPY SILENT <{graph}> TO <{scratch}>")

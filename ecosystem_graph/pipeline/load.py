@@ -12,6 +12,7 @@ from ..search.index import build_index
 from ..sources.files import SourceFile, discover
 from ..store import GenerationBuilder, GraphStore, QueryRequest
 from ..vocab import inferred_graph_iri, updates_graph_iri
+from . import reload
 from .delta import Delta
 from .journal import Journal, Replayed, replay
 from .publish import Progress, gate_and_reason, no_progress
@@ -27,23 +28,39 @@ class LoadReport:
     seconds: dict[str, float] = field(default_factory=dict)
     committed: bool = False
     replayed: Replayed | None = None
+    #: set when the load was incremental: what it replaced
+    incremental: reload.Plan | None = None
 
     @property
     def triples(self) -> int:
         return sum(self.graph_sizes.values())
 
 
-def build(store: GraphStore, settings: Settings, *, commit: bool = True,
+def build(store: GraphStore, settings: Settings, *, commit: bool = True, full: bool = False,
           progress: Progress = no_progress) -> LoadReport:
     """Parse, validate and (optionally) reason over every source file, then publish the new generation.
 
-    With ``commit=False`` nothing is published: that is ``ecosystem-graph validate``.
+    When only data files changed since the last load, only their graphs are replaced, checked and reasoned on as
+    a change (:mod:`.reload`); ``full=True`` rebuilds everything. With ``commit=False`` nothing is published:
+    that is ``ecosystem-graph validate``, always whole.
 
     :raises SourceError: a file cannot be parsed (names file, line and column).
     :raises ValidationFailed: the data breaks the SHACL contract.
     """
     files = discover(settings.source_paths, project_dir=settings.project_dir, base_iri=settings.base_iri)
     report = LoadReport(files=files)
+    todo = None if full or not commit else reload.plan(store, files, Journal(settings.changes_dir), settings)
+    if todo is not None:
+        started = time.perf_counter()
+        if todo.changed or todo.new_entries:
+            report.inferred = reload.apply(store, settings, files, todo, seconds=report.seconds, progress=progress)
+            report.committed = True
+        report.incremental = todo
+        report.graph_sizes = {g: n for g, n in store.graph_sizes().items()}
+        report.seconds["incremental load"] = time.perf_counter() - started
+        log.info("changed since the last load: %d graph(s), %d recorded write(s) (%.2f s)", len(todo.changed),
+                 len(todo.new_entries), report.seconds["incremental load"])
+        return report
     with store.new_generation() as generation:
         started = time.perf_counter()
         for done, source in enumerate(files):
@@ -75,6 +92,7 @@ def build(store: GraphStore, settings: Settings, *, commit: bool = True,
         if commit:
             generation.commit()
             report.committed = True
+            reload.save(settings, reload.State.of(store, files, Journal(settings.changes_dir), settings))
         else:
             generation.abort()
     progress("done", 1, 1)

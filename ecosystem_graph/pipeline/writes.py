@@ -31,6 +31,7 @@ from ..sources.files import SourceFile, discover
 from ..store import GenerationBuilder, GraphStore, QueryRequest
 from ..store.formats import canonical
 from ..vocab import inferred_graph_iri, updates_graph_iri
+from . import reload
 from .delta import Delta, NotStated, Step, data_steps
 from .journal import Journal
 from .publish import gate_and_reason
@@ -182,6 +183,7 @@ def _exists(generation: GenerationBuilder, graph: str) -> bool:
 def _write_delta(store: GraphStore, settings: Settings, change: Callable[[Delta, GenerationBuilder], T]) -> T:
     """Apply a change that states its quads to a copy of the current generation; check the nodes it touched,
     follow it with the reasoner, journal it, publish. A change that changes nothing publishes nothing."""
+    copied_from = store.generation_id()
     with store.new_generation(copy_current=True) as generation:
         delta = Delta(excluded=_computed_graphs(settings))
         result = change(delta, generation)
@@ -190,8 +192,10 @@ def _write_delta(store: GraphStore, settings: Settings, change: Callable[[Delta,
             return result
         gate_and_reason(generation, _gate_files(settings, generation), settings, delta=delta)
         delta.drop(generation)
-        Journal(settings.changes_dir).record_patch(delta.records)  # on disk before the write is acknowledged
+        entry = Journal(settings.changes_dir).record_patch(delta.records)  # on disk before the write is acknowledged
         generation.commit()
+    if entry is not None:
+        reload.after_write(settings, store, copied_from, entry.path.name)
     log.info("write committed (%d change record(s))", len(delta.records))
     return result
 
