@@ -131,9 +131,13 @@ def check(shapes: Graph, select: Select, *, fallback: Fallback | None = None,
         subclasses.setdefault(row["sup"]["value"], set()).add(row["sub"]["value"])
     translated = _planned(shapes, subclasses)
     report = ShapeReport(conforms=True)
+    relevant = _targeting(select, only, focus) if focus is not None else (lambda _targets: True)
     for (targets, path), constraints in translated.groups.items():
-        _add(report, _run_group(select, targets, path, constraints, only))
+        if relevant(targets):
+            _add(report, _run_group(select, targets, path, constraints, only))
     for targets, shape, name, condition in translated.node_checks:
+        if not relevant(targets):
+            continue
         sparql = f"SELECT DISTINCT ?focus WHERE {{ {_target(targets, only)} FILTER(!COALESCE({condition}, false)) }}"
         _add(report, [_violation(shape, shapes, name, r["focus"], r["focus"]) for r in select(sparql)])
     if translated.fallback:
@@ -151,6 +155,19 @@ def check(shapes: Graph, select: Select, *, fallback: Fallback | None = None,
     report.conforms = not report.violations
     report.violations.sort(key=lambda v: (v.focus_node, v.constraint, v.value or ""))
     return report
+
+
+def _targeting(select: Select, only: str, focus: list[str]) -> Callable[[tuple], bool]:
+    """Whether a shape's targets can select one of the ``focus`` nodes: by class (their types, read once) or by
+    node; targets by predicate are always asked."""
+    types = {row["t"]["value"] for row in select(f"SELECT DISTINCT ?t WHERE {{ {only}?focus a ?t }}")}
+    named = set(focus)
+
+    def relevant(targets: tuple) -> bool:
+        classes, nodes, subjects_of, objects_of = targets
+        return bool(subjects_of or objects_of or classes & types or set(nodes) & named)
+
+    return relevant
 
 
 def _run_group(select: Select, targets: tuple, path: str, constraints: list[PropertyConstraints],
