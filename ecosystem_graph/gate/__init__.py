@@ -8,7 +8,7 @@ translate, or all of them with ``engine="pyshacl"``. Both report :class:`.report
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import ValidationFailed
 from ..sources.files import SourceFile
@@ -18,13 +18,22 @@ from .report import ShapeReport, Violation
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from .sparql_engine import Sensitivity
+
+
+class Change(Protocol):
+    """A change to a generation that passed the gate: it names the nodes whose results it can alter."""
+
+    def focus_nodes(self, generation: GenerationBuilder, through: Sensitivity | None) -> list[str] | None:
+        """Those nodes in N-Triples form (None: too many to name, check everything)."""
+
 
 def check(generation: GenerationBuilder, files: list[SourceFile], shapes_path: Path, *,
-          engine: str = "sparql", focus: list[str] | None = None) -> None:
+          engine: str = "sparql", change: Change | None = None) -> None:
     """Check the data graphs of ``generation`` (the ontology graphs supply the class hierarchy).
 
-    ``focus`` (nodes in N-Triples form) limits the check to those focus nodes: a write passes the nodes its change
-    touched, on a generation that passed the gate before it. The pySHACL engine checks everything.
+    With ``change`` (a write, on a generation that passed the gate before it), only the focus nodes it can affect
+    are checked. The pySHACL engine checks everything.
 
     :raises ValidationFailed: with one readable line per violation, naming node, constraint and file.
     :raises SourceError: the shapes file is missing or malformed.
@@ -49,6 +58,7 @@ def check(generation: GenerationBuilder, files: list[SourceFile], shapes_path: P
         result = with_pyshacl(shapes)
     else:
         select = sparql_engine.selector(generation, data_graphs + ontology_graphs)
+        focus = change.focus_nodes(generation, sparql_engine.sensitivity(shapes, select)) if change else None
         result = sparql_engine.check(shapes, select, fallback=with_pyshacl, focus=focus)
     if result.conforms:
         return

@@ -125,10 +125,7 @@ def check(shapes: Graph, select: Select, *, fallback: Fallback | None = None,
     only = f"VALUES ?focus {{ {' '.join(focus)} }} " if focus is not None else ""
     if focus == []:
         return ShapeReport(conforms=True)
-    rows = select(f"SELECT ?sub ?sup WHERE {{ ?sub {_RDFS_SUBCLASS}+ ?sup }}")
-    subclasses: dict[str, set[str]] = {}
-    for row in rows:
-        subclasses.setdefault(row["sup"]["value"], set()).add(row["sub"]["value"])
+    subclasses = _subclasses(select)
     translated = _planned(shapes, subclasses)
     report = ShapeReport(conforms=True)
     relevant = _targeting(select, only, focus) if focus is not None else (lambda _targets: True)
@@ -155,6 +152,48 @@ def check(shapes: Graph, select: Select, *, fallback: Fallback | None = None,
     report.conforms = not report.violations
     report.violations.sort(key=lambda v: (v.focus_node, v.constraint, v.value or ""))
     return report
+
+
+#: constraints on a value node that read more than the value's own term
+_NESTED = {"NodeConstraintComponent", "OrConstraintComponent", "AndConstraintComponent", "NotConstraintComponent",
+           "XoneConstraintComponent"}
+_ONE_PREDICATE = re.compile(r"^<([^<>]+)>$")
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """Through which predicates a node's shape results read the triples of the nodes it points at: its values'
+    types (``sh:class``) or its values' other properties (nested shapes, qualified counts)."""
+
+    types: frozenset[str]
+    properties: frozenset[str]
+
+
+def sensitivity(shapes: Graph, select: Select) -> Sensitivity | None:
+    """For the shapes, the :class:`Sensitivity`; None when some such constraint sits on a path longer than one
+    predicate (or inverse), or when some node shape is checked by pySHACL: then every pointing node counts."""
+    translated = _planned(shapes, _subclasses(select))
+    if translated.node_checks or translated.fallback:
+        return None
+    types: set[str] = set()
+    properties: set[str] = set()
+    for (_targets, path), constraints in translated.groups.items():
+        reads_types = any(component == "ClassConstraintComponent" for pc in constraints for component, _c in pc.values)
+        reads_more = any(pc.qualified or any(c in _NESTED for c, _x in pc.values) for pc in constraints)
+        if not (reads_types or reads_more):
+            continue
+        single = _ONE_PREDICATE.match(path)
+        if single is None:
+            return None
+        (properties if reads_more else types).add(single.group(1))
+    return Sensitivity(frozenset(types), frozenset(properties))
+
+
+def _subclasses(select: Select) -> dict[str, set[str]]:
+    subclasses: dict[str, set[str]] = {}
+    for row in select(f"SELECT ?sub ?sup WHERE {{ ?sub {_RDFS_SUBCLASS}+ ?sup }}"):
+        subclasses.setdefault(row["sup"]["value"], set()).add(row["sub"]["value"])
+    return subclasses
 
 
 def _targeting(select: Select, only: str, focus: list[str]) -> Callable[[tuple], bool]:

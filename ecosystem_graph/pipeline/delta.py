@@ -16,13 +16,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import QueryError
 from ..store import GenerationBuilder, QueryRequest
+
+if TYPE_CHECKING:
+    from ..gate.sparql_engine import Sensitivity
 from ..store.sparql_text import term as sparql_term
 
 SCRATCH = "urn:x-ecosystem-graph:delta:"
+_RDFS, _OWL = "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2002/07/owl#"
 _JSON = ["application/sparql-results+json"]
 #: more focus nodes than this and the gate checks everything (a VALUES list that long costs more than it saves)
 MAX_FOCUS = 20_000
@@ -153,15 +157,28 @@ class Delta:
             f"ASK {{ {{ GRAPH <{self.added}> {{ ?s ?p ?o }} }} UNION {{ GRAPH <{self.removed}> {{ ?s ?p ?o }} }} }}",
             accept=_JSON)).boolean()
 
-    def focus_nodes(self, generation: GenerationBuilder) -> list[str] | None:
+    def focus_nodes(self, generation: GenerationBuilder, through: Sensitivity | None) -> list[str] | None:
         """The nodes whose SHACL results the change can alter, in N-Triples form, or None (check everything) when
-        there are more than :data:`MAX_FOCUS`: the subjects and objects of the changed triples, and the nodes
-        that point at a changed subject (a value whose type or properties changed may now break a ``sh:class``
-        or ``sh:node`` constraint of the node that holds it)."""
+        there are more than :data:`MAX_FOCUS` or a blank node is among them: the subjects and objects of the
+        changed triples, and the nodes that point at a changed node through a predicate whose constraints read the
+        value's type (when a type changed) or its other properties (``through``; None: any predicate)."""
+        changed = f"VALUES ?_d {{ <{self.added}> <{self.removed}> }}"
+        if generation.query(QueryRequest(  # a new class hierarchy can change any node's targets
+                f"ASK {{ {changed} GRAPH ?_d {{ ?s ?p ?o }} FILTER(?p IN (<{_RDFS}subClassOf>, "
+                f"<{_OWL}equivalentClass>)) }}", accept=_JSON)).boolean():
+            return None
+        parts = ["{ GRAPH ?_d { ?n ?p ?o } }", "{ GRAPH ?_d { ?s ?p ?n } FILTER(!isLiteral(?n)) }"]
+        if through is None:
+            parts.append("{ GRAPH ?_d { ?c ?p ?o } GRAPH ?_any { ?n ?q ?c } }")
+        else:
+            if through.types:
+                parts.append(f"{{ GRAPH ?_d {{ ?c a ?o }} GRAPH ?_any {{ ?n ?q ?c }} "
+                             f"VALUES ?q {{ {' '.join(f'<{p}>' for p in sorted(through.types))} }} }}")
+            if through.properties:
+                parts.append(f"{{ GRAPH ?_d {{ ?c ?p ?o }} GRAPH ?_any {{ ?n ?q ?c }} "
+                             f"VALUES ?q {{ {' '.join(f'<{p}>' for p in sorted(through.properties))} }} }}")
         rows = generation.query(QueryRequest(
-            f"SELECT DISTINCT ?n WHERE {{ {{ GRAPH ?_d {{ ?n ?p ?o }} }} UNION {{ GRAPH ?_d {{ ?s ?p ?n }} "
-            f"FILTER(!isLiteral(?n)) }} UNION {{ GRAPH ?_d {{ ?c ?p ?o }} GRAPH ?_any {{ ?n ?q ?c }} }} "
-            f"VALUES ?_d {{ <{self.added}> <{self.removed}> }} }} LIMIT {MAX_FOCUS + 1}",
+            f"SELECT DISTINCT ?n WHERE {{ {changed} {' UNION '.join(parts)} }} LIMIT {MAX_FOCUS + 1}",
             accept=_JSON)).rows()
         # a blank node cannot be named in a query: then the gate checks everything
         if len(rows) > MAX_FOCUS or any(row["n"]["type"] == "bnode" for row in rows):

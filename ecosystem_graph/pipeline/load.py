@@ -53,8 +53,12 @@ def build(store: GraphStore, settings: Settings, *, commit: bool = True, full: b
     if todo is not None:
         started = time.perf_counter()
         if todo.changed or todo.new_entries:
-            report.inferred = reload.apply(store, settings, files, todo, seconds=report.seconds, progress=progress)
+            report.replayed = Replayed(entries=len(todo.new_entries))
+            report.inferred = reload.apply(store, settings, files, todo, seconds=report.seconds, progress=progress,
+                                           conflicts=report.replayed.conflicts)
             report.committed = True
+            for conflict in report.replayed.conflicts:
+                log.warning("%s", conflict)
         report.incremental = todo
         report.graph_sizes = {g: n for g, n in store.graph_sizes().items()}
         report.seconds["incremental load"] = time.perf_counter() - started

@@ -39,8 +39,7 @@ def gate_and_reason(generation: GenerationBuilder, files: list[SourceFile], sett
     if settings.validate_shapes:
         started = time.perf_counter()
         progress("validate (SHACL)", 0, 1)
-        focus = delta.focus_nodes(generation) if delta is not None else None
-        gate.check(generation, files, settings.shapes_path, engine=settings.shacl_engine, focus=focus)
+        gate.check(generation, files, settings.shapes_path, engine=settings.shacl_engine, change=delta)
         seconds["validate"] = time.perf_counter() - started
     if settings.reasoning:
         started = time.perf_counter()

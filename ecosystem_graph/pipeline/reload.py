@@ -22,7 +22,7 @@ from pathlib import Path
 from ..config import Settings
 from ..reasoning.materialise import stats_graph_iri
 from ..sources.files import SourceFile
-from ..store import GenerationBuilder, GraphStore
+from ..store import GenerationBuilder, GraphStore, QueryRequest
 from ..store.formats import DATASET_MEDIA_TYPES
 from ..vocab import inferred_graph_iri
 from .delta import SCRATCH, Delta
@@ -121,15 +121,16 @@ def plan(store: GraphStore, files: list[SourceFile], journal: Journal, settings:
 
 
 def apply(store: GraphStore, settings: Settings, files: list[SourceFile], todo: Plan, *,
-          seconds: dict[str, float], progress: Progress) -> dict[str, int]:
-    """Publish a generation with ``todo`` applied as a change; returns the inferred triples per rule."""
+          seconds: dict[str, float], progress: Progress, conflicts: list[str]) -> dict[str, int]:
+    """Publish a generation with ``todo`` applied as a change; returns the inferred triples per rule and adds to
+    ``conflicts`` the recorded deletions that the edited files make void."""
     journal = Journal(settings.changes_dir)
     with store.new_generation(copy_current=True) as generation:
         started = time.perf_counter()
         delta = Delta(excluded=(inferred_graph_iri(settings.base_iri), stats_graph_iri(settings.base_iri)))
         for graph, source in todo.changed.items():
             progress(f"reload {source.relative if source else graph}", 0, 1)
-            _replace(generation, delta, graph, source, journal, settings)
+            conflicts += _replace(generation, delta, graph, source, journal, settings)
         for entry in (e for e in journal.entries() if e.path.name in todo.new_entries):
             for kind, graph, triples in patch_steps(entry):
                 if kind == "A":
@@ -145,8 +146,10 @@ def apply(store: GraphStore, settings: Settings, files: list[SourceFile], todo: 
 
 
 def _replace(generation: GenerationBuilder, delta: Delta, graph: str, source: SourceFile | None, journal: Journal,
-             settings: Settings) -> None:
-    """Make ``graph`` hold the file's triples with the journaled writes to it on top, as a change."""
+             settings: Settings) -> list[str]:
+    """Make ``graph`` hold the file's triples with the journaled writes to it on top, as a change; returns the
+    recorded deletions that no longer apply (the file does not hold those triples any more)."""
+    conflicts = []
     generation.update(f"DROP SILENT GRAPH <{_NEW}>")
     if source is not None:
         generation.load(None, source.media_type, path=str(source.path), graph=_NEW, base_iri=settings.base_iri)
@@ -158,7 +161,20 @@ def _replace(generation: GenerationBuilder, delta: Delta, graph: str, source: So
                 continue
             scratch = SCRATCH + "entry"
             generation.load(triples, "application/n-triples", graph=scratch)
+            if kind == "D":
+                held = _count(generation, f"GRAPH <{scratch}> {{ ?s ?p ?o }} GRAPH <{_NEW}> {{ ?s ?p ?o }}")
+                if held < len(triples.splitlines()):
+                    conflicts.append(f"{entry.path.name}: {len(triples.splitlines()) - held} of "
+                                     f"{len(triples.splitlines())} deletions from <{graph}> no longer apply: the "
+                                     "files no longer hold those triples")
             verb = "INSERT" if kind == "A" else "DELETE"
             generation.update(f"{verb} {{ GRAPH <{_NEW}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} }}"
                               f" ; DROP SILENT GRAPH <{scratch}>")
     delta.replace_graph(generation, graph, _NEW)
+    return conflicts
+
+
+def _count(generation: GenerationBuilder, pattern: str) -> int:
+    rows = generation.query(QueryRequest(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}",
+                                         accept=["application/sparql-results+json"])).rows()
+    return int(rows[0]["n"]["value"])

@@ -65,3 +65,17 @@ def test_the_gate_on_a_write_rejects_what_the_whole_gate_rejects(fixture: Path, 
     finally:
         whole.unlink()
     assert outcome(on_delta.value) == outcome(on_everything.value) != set()
+
+
+def test_a_node_that_points_at_a_changed_node_is_checked(store: tuple[GraphStore, Settings]) -> None:
+    """Taking an organisation's types away breaks the sh:class constraint of the posts held in it: the posts are
+    not in the change, yet the gate on the change finds them, as the whole gate does."""
+    graph_store, settings = store
+    (row, *_) = graph_store.select(
+        "SELECT ?org ?post WHERE { ?post <https://w3id.org/ecosystem-graph/ontology#postIn> ?org } LIMIT 1")
+    org, post = row["org"]["value"], row["post"]["value"]
+    before = graph_store.graph_sizes()
+    with pytest.raises(ValidationFailed) as rejected:
+        writes.update(graph_store, settings, f"DELETE WHERE {{ GRAPH ?g {{ <{org}> a ?type }} }}")
+    assert post in {focus for focus, _constraint in outcome(rejected.value)}
+    assert graph_store.graph_sizes() == before

@@ -57,7 +57,7 @@ def test_a_write_is_an_rdf_patch_and_survives_load(mini_settings: Settings) -> N
     assert [kind for kind, _g, _t in patch_steps(entry)] == ["A"]
     assert f'A <{ORG}sechenov-university> <{COMMENT}> "kept"@en <{ORGS}> .' in text
 
-    report = loader.build(open_store(settings), settings)  # a fresh load from the files, as a curator runs it
+    report = loader.build(open_store(settings), settings, full=True)  # rebuilt from the files
     assert report.replayed is not None and report.replayed.entries == 1 and not report.replayed.conflicts
     assert has(settings, f'ASK {{ <{ORG}sechenov-university> <{COMMENT}> "kept"@en }}')
 

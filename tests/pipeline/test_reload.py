@@ -67,3 +67,18 @@ def test_an_ontology_edit_is_a_full_load(mini_settings: Settings) -> None:
     edit(mini_settings)
     result = run(mini_settings, "load")
     assert result.returncode == 0 and "changed since the last load: 1 file(s)" in result.stderr
+
+
+def test_an_edit_that_voids_a_recorded_deletion_is_reported_by_an_incremental_load(mini_settings: Settings) -> None:
+    settings = mini_settings.model_copy(update={"api_token": "t"})
+    store = open_store(settings)
+    loader.build(store, settings)
+    label = f'<{ORG}zelenograd-development-corporation> <http://www.w3.org/2000/01/rdf-schema#label> ' \
+            '"Zelenograd Development Corporation"@en'
+    writes.update(store, settings, f"DELETE DATA {{ GRAPH <{ORGS}> {{ {label} }} }}")
+    store.close()
+    edit(settings)  # renames it in the file: the recorded deletion has nothing left to delete
+    report = loader.build(open_store(settings), settings)
+    assert report.incremental is not None and report.replayed is not None
+    assert len(report.replayed.conflicts) == 1 and "000001.rdfp" in report.replayed.conflicts[0]
+    assert any('"Zelenograd Development Corporation JSC"@en' in q for q in dataset(settings))
