@@ -163,10 +163,16 @@ _ONE_PREDICATE = re.compile(r"^<([^<>]+)>$")
 @dataclass(frozen=True)
 class Sensitivity:
     """Through which predicates a node's shape results read the triples of the nodes it points at: its values'
-    types (``sh:class``) or its values' other properties (nested shapes, qualified counts)."""
+    types (``sh:class``), or, for nested shapes and qualified counts, the value's properties those shapes name."""
 
+    #: pointing predicates (``^`` before an inverse one: the value points at the node)
     types: frozenset[str]
-    properties: frozenset[str]
+    #: pointing predicate -> the predicates of the value that its nested constraints may read
+    properties: dict[str, frozenset[str]]
+
+
+_IRI = re.compile(r"<([^<>\s]+)>")
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def sensitivity(shapes: Graph, select: Select) -> Sensitivity | None:
@@ -176,17 +182,36 @@ def sensitivity(shapes: Graph, select: Select) -> Sensitivity | None:
     if translated.node_checks or translated.fallback:
         return None
     types: set[str] = set()
-    properties: set[str] = set()
+    properties: dict[str, set[str]] = {}
     for (_targets, path), constraints in translated.groups.items():
+        nested = [condition for pc in constraints for component, condition in pc.values if component in _NESTED]
+        nested += [pc.qualified[0] for pc in constraints if pc.qualified]
         reads_types = any(component == "ClassConstraintComponent" for pc in constraints for component, _c in pc.values)
-        reads_more = any(pc.qualified or any(c in _NESTED for c, _x in pc.values) for pc in constraints)
-        if not (reads_types or reads_more):
+        if not (reads_types or nested):
             continue
-        single = _ONE_PREDICATE.match(path)
+        steps = _one_step(path)
+        if steps is None:
+            return None
+        for step in steps:
+            if reads_types:
+                types.add(step)
+            if nested:  # every IRI a nested condition names may be a predicate it reads; and the value's types
+                read = properties.setdefault(step, {_RDF_TYPE})
+                read.update(iri for condition in nested for iri in _IRI.findall(condition))
+    return Sensitivity(frozenset(types), {p: frozenset(read) for p, read in properties.items()})
+
+
+def _one_step(path: str) -> list[str] | None:
+    """The predicates of a path of one step (``<p>``, ``^<p>``, alternatives of those), ``^`` kept for an inverse;
+    None for a longer path."""
+    steps = []
+    for alternative in path.removeprefix("(").removesuffix(")").split("|"):
+        inverse = alternative.startswith("^")
+        single = _ONE_PREDICATE.match(alternative.removeprefix("^").strip("()"))
         if single is None:
             return None
-        (properties if reads_more else types).add(single.group(1))
-    return Sensitivity(frozenset(types), frozenset(properties))
+        steps.append(("^" if inverse else "") + single.group(1))
+    return steps
 
 
 def _subclasses(select: Select) -> dict[str, set[str]]:
@@ -243,7 +268,7 @@ def _counts(select: Select, targets: tuple, path: str, constraints: list[Propert
     # focus nodes, rather than as a lookup of the path per focus node.
     target = _target(targets, only)
     if tests == ["?n < 1"] * len(tests):  # only sh:minCount 1: focus nodes minus those with a value
-        sparql = f"SELECT ?focus WHERE {{ {target} MINUS {{ ?focus {path} ?_value }} }}"
+        sparql = f"SELECT ?focus WHERE {{ {target} MINUS {{ {only}?focus {path} ?_value }} }}"
     else:
         rows = f"{target} ?focus {path} ?v" if "*" in path or "?" in path else f"{only}?focus {path} ?v"
         grouped = (f"SELECT ?focus {' '.join(aggregates)} WHERE {{ {{ SELECT DISTINCT ?focus ?v WHERE {{ {rows} }} }} "
@@ -314,10 +339,12 @@ def _deactivated(model: Shapes, shape: object) -> bool:
 
 def _target(targets: tuple, only: str = "") -> str:
     """A subquery that yields each focus node once (of those in ``only``, a ``VALUES ?focus`` clause)."""
-    return f"{{ SELECT DISTINCT ?focus WHERE {{ {only}{{ {_target_union(targets)} }} }} }}"
+    return f"{{ SELECT DISTINCT ?focus WHERE {{ {_target_union(targets, only)} }} }}"
 
 
-def _target_union(targets: tuple) -> str:
+def _target_union(targets: tuple, only: str = "") -> str:
+    """The focus nodes of ``targets``; with ``only`` (a ``VALUES ?focus``), inside every branch, so that the store
+    starts each from the given nodes instead of every instance of the target classes."""
     types, nodes, subjects_of, objects_of = targets
     parts = []
     if types:
@@ -326,7 +353,7 @@ def _target_union(targets: tuple) -> str:
         parts.append(f"VALUES ?focus {{ {' '.join(sorted(nodes))} }}")
     parts += [f"?focus <{p}> ?_object" for p in sorted(subjects_of)]
     parts += [f"?_subject <{p}> ?focus" for p in sorted(objects_of)]
-    return " UNION ".join(f"{{ {p} }}" for p in parts) if parts else "FILTER(false)"
+    return " UNION ".join(f"{{ {only}{p} }}" for p in parts) if parts else "FILTER(false)"
 
 
 def _sparql_term(value: Term) -> str:

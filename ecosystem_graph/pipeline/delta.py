@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 from ..store.sparql_text import term as sparql_term
 
 SCRATCH = "urn:x-ecosystem-graph:delta:"
-_RDFS, _OWL = "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2002/07/owl#"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#: a change to these changes the class hierarchy, and so which nodes every shape targets
+_HIERARCHY = ("http://www.w3.org/2000/01/rdf-schema#subClassOf", "http://www.w3.org/2002/07/owl#equivalentClass")
 _JSON = ["application/sparql-results+json"]
 #: more focus nodes than this and the gate checks everything (a VALUES list that long costs more than it saves)
 MAX_FOCUS = 20_000
@@ -162,28 +164,33 @@ class Delta:
         there are more than :data:`MAX_FOCUS` or a blank node is among them: the subjects and objects of the
         changed triples, and the nodes that point at a changed node through a predicate whose constraints read the
         value's type (when a type changed) or its other properties (``through``; None: any predicate)."""
-        changed = f"VALUES ?_d {{ <{self.added}> <{self.removed}> }}"
-        if generation.query(QueryRequest(  # a new class hierarchy can change any node's targets
-                f"ASK {{ {changed} GRAPH ?_d {{ ?s ?p ?o }} FILTER(?p IN (<{_RDFS}subClassOf>, "
-                f"<{_OWL}equivalentClass>)) }}", accept=_JSON)).boolean():
-            return None
-        parts = ["{ GRAPH ?_d { ?n ?p ?o } }", "{ GRAPH ?_d { ?s ?p ?n } FILTER(!isLiteral(?n)) }"]
+        changed = generation.query(QueryRequest(
+            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?_d {{ <{self.added}> <{self.removed}> }} "
+            f"GRAPH ?_d {{ ?s ?p ?o }} }} LIMIT {MAX_FOCUS + 1}", accept=_JSON)).rows()
+        terms = [row[v] for row in changed for v in ("s", "o")]
+        if len(changed) > MAX_FOCUS or any(term["type"] == "bnode" for term in terms):
+            return None  # a blank node cannot be named in a query
+        if any(row["p"]["value"] in _HIERARCHY for row in changed):
+            return None  # a new class hierarchy can change any node's targets
+        nodes = {sparql_term(term) for term in terms if term["type"] != "literal"}
+        # the nodes that point at a changed node through a predicate whose constraints read what changed
+        branches = []
         if through is None:
-            parts.append("{ GRAPH ?_d { ?c ?p ?o } GRAPH ?_any { ?n ?q ?c } }")
+            branches.append(("?n ?q ?c", {sparql_term(row["s"]) for row in changed}))
         else:
-            if through.types:
-                parts.append(f"{{ GRAPH ?_d {{ ?c a ?o }} GRAPH ?_any {{ ?n ?q ?c }} "
-                             f"VALUES ?q {{ {' '.join(f'<{p}>' for p in sorted(through.types))} }} }}")
-            if through.properties:
-                parts.append(f"{{ GRAPH ?_d {{ ?c ?p ?o }} GRAPH ?_any {{ ?n ?q ?c }} "
-                             f"VALUES ?q {{ {' '.join(f'<{p}>' for p in sorted(through.properties))} }} }}")
-        rows = generation.query(QueryRequest(
-            f"SELECT DISTINCT ?n WHERE {{ {changed} {' UNION '.join(parts)} }} LIMIT {MAX_FOCUS + 1}",
-            accept=_JSON)).rows()
-        # a blank node cannot be named in a query: then the gate checks everything
-        if len(rows) > MAX_FOCUS or any(row["n"]["type"] == "bnode" for row in rows):
-            return None
-        return [sparql_term(row["n"]) for row in rows]
+            typed = {sparql_term(row["s"]) for row in changed if row["p"]["value"] == _RDF + "type"}
+            branches += [(_pointing(step), typed) for step in sorted(through.types)]
+            branches += [(_pointing(step), {sparql_term(row["s"]) for row in changed if row["p"]["value"] in read})
+                         for step, read in sorted(through.properties.items())]
+        union = " UNION ".join(f"{{ VALUES ?c {{ {' '.join(sorted(subjects))} }} GRAPH ?_any {{ {pattern} }} }}"
+                               for pattern, subjects in branches if subjects)
+        if union:
+            rows = generation.query(QueryRequest(f"SELECT DISTINCT ?n WHERE {{ {union} }} LIMIT {MAX_FOCUS + 1}",
+                                                 accept=_JSON)).rows()
+            if len(rows) > MAX_FOCUS or any(row["n"]["type"] == "bnode" for row in rows):
+                return None
+            nodes |= {sparql_term(row["n"]) for row in rows}
+        return sorted(nodes) if len(nodes) <= MAX_FOCUS else None
 
     def drop(self, generation: GenerationBuilder) -> None:
         generation.update(f"DROP SILENT GRAPH <{self.added}> ; DROP SILENT GRAPH <{self.removed}>")
@@ -206,6 +213,11 @@ def _matches(generation: GenerationBuilder, pattern: tuple[Quad, ...], computed:
             raise NotStated("DELETE WHERE matched a blank node")
         found |= {tuple(sparql_term(row[t[1:]]) if t.startswith("?") else t for t in quad) for quad in pattern}
     return tuple(sorted(found))  # type: ignore[arg-type]
+
+
+def _pointing(step: str) -> str:
+    """The pattern of a node ?n that reaches ?c in one step of a shape's path (``^p``: ?c points at ?n)."""
+    return f"?c <{step[1:]}> ?n" if step.startswith("^") else f"?n <{step}> ?c"
 
 
 # --- the change an update states ------------------------------------------------------------------------------
