@@ -16,8 +16,10 @@ then the whole inferred graph is derived again.
 from __future__ import annotations
 
 import logging
+import re
 
-from ..store import GenerationBuilder, QueryRequest
+from ..store import GenerationBuilder, QueryRequest, Term
+from ..store.sparql_text import term as sparql_term
 from ..vocab import inferred_graph_iri
 from .materialise import _SCHEMA_GRAPH, _SCRATCH, _drop, _fixpoint, _named_graphs, _size, materialise, stats_graph_iri
 from .rules import PREFIXES, Rule, prepare_schema, rules
@@ -27,6 +29,9 @@ log = logging.getLogger(__name__)
 _OVERDELETED = _SCRATCH + "overdeleted"
 _REDERIVE = _SCRATCH + "rederive"
 _MAX_PASSES = 256
+#: more candidates to derive again than this are read from their graph rather than bound one by one
+_MAX_BOUND = 5_000
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 #: Predicates and types the rules are compiled from: a change to one of them is a change of the rules.
 _SCHEMA_PREDICATES = ("rdfs:subClassOf", "owl:equivalentClass", "rdfs:subPropertyOf", "owl:equivalentProperty",
@@ -87,9 +92,20 @@ def _delete_and_rederive(generation: GenerationBuilder, asserted: list[str], inf
     _drop(generation, [_OVERDELETED])
     rederived_graph = _SCRATCH + "rederived"
     counts = dict.fromkeys((rule.name for rule in active), 0)
+    candidates = generation.query(QueryRequest(
+        f"SELECT ?s ?p ?o WHERE {{ GRAPH <{_REDERIVE}> {{ ?s ?p ?o }} }} LIMIT {_MAX_BOUND + 1}",
+        accept=["application/sparql-results+json"])).rows()
+    named = len(candidates) <= _MAX_BOUND and all(t["type"] != "bnode" for row in candidates for t in row.values())
+    state = [*asserted, inferred]
     for rule in active:
         for body in rule.naive:
-            generation.update(_rederive_update(rule, body, [*asserted, inferred], inferred, rederived_graph))
+            if named:  # each candidate written into the body: the store evaluates it from those terms, where a
+                # join with the candidates' graph lets it walk, say, a transitive closure over everything first
+                operations = _rederive_each(rule, body, candidates, state, inferred, rederived_graph)
+                for chunk in range(0, len(operations), 200):
+                    generation.update(" ;\n".join(operations[chunk:chunk + 200]))
+            else:
+                generation.update(_rederive_update(rule, body, state, inferred, rederived_graph))
     rederived = _size(generation, rederived_graph)
     _drop(generation, [_SCHEMA_GRAPH, _REDERIVE])
     if rederived:
@@ -131,9 +147,40 @@ def _overdelete_update(rule: Rule, body: str, delta: str, old_state: list[str], 
 
 
 def _rederive_update(rule: Rule, body: str, state: list[str], inferred: str, rederived: str) -> str:
-    """A candidate that some rule still derives from the remaining triples goes back into ``inferred``."""
+    """The candidates (in their graph) that the rule still derives from the remaining triples go back into
+    ``inferred``."""
     using = "".join(f"USING <{g}> " for g in state)
     named = f"USING NAMED <{_SCHEMA_GRAPH}> USING NAMED <{_REDERIVE}> "
     return (PREFIXES + f"INSERT {{ GRAPH <{inferred}> {{ {rule.head} }} GRAPH <{rederived}> {{ {rule.head} }} }} "
             f"{using}{named}WHERE {{ GRAPH <{_REDERIVE}> {{ {rule.head} }} {{ {body} }} "
             f"FILTER NOT EXISTS {{ {rule.head} }} }}")
+
+
+_BOUND_BY_BIND = re.compile(r"BIND\((<[^<>\s]+>) AS (\?\w+)\)")
+
+
+def _rederive_each(rule: Rule, body: str, candidates: list[dict[str, Term]], state: list[str], inferred: str,
+                   rederived: str) -> list[str]:
+    """One update operation per candidate triple the rule's head matches, its terms written into the body."""
+    tokens = rule.head.split()
+    fixed = {var: iri for iri, var in _BOUND_BY_BIND.findall(body)}  # e.g. the property of a transitive body
+    using = "".join(f"USING <{g}> " for g in state) + f"USING NAMED <{_SCHEMA_GRAPH}> "
+    operations = []
+    for candidate in candidates:
+        binding: dict[str, str] = {}
+        for token, term in zip(tokens, (candidate["s"], candidate["p"], candidate["o"]), strict=True):
+            value = sparql_term(term)
+            if (token == "a" and value != f"<{_RDF_TYPE}>") or (token != "a" and (
+                    binding.setdefault(token, value) != value or fixed.get(token, value) != value)):
+                break
+        else:
+            head = " ".join(binding.get(t, t) if t not in fixed else fixed[t] for t in tokens)
+            written = _BOUND_BY_BIND.sub("", _substitute(body, {v: t for v, t in binding.items() if v not in fixed}))
+            operations.append(f"INSERT {{ GRAPH <{inferred}> {{ {head} }} GRAPH <{rederived}> {{ {head} }} }} "
+                              f"{using}WHERE {{ {written} FILTER NOT EXISTS {{ {head} }} }}")
+    return [PREFIXES + operations[0], *operations[1:]] if operations else []
+
+
+def _substitute(text: str, terms: dict[str, str]) -> str:
+    """``text`` with each ``?variable`` of ``terms`` replaced by its term (N-Triples form, escaped)."""
+    return re.sub(r"\?\w+", lambda match: terms.get(match.group(0), match.group(0)), text)
