@@ -122,7 +122,7 @@ def test_the_embedded_store_gets_an_index_file_per_generation(mini_settings: Set
     assert path.is_file()
     assert search.index_for(mini_store, mini_settings).path == path
 
-    loader.build(mini_store, mini_settings)  # a new generation, a new index; the old file may stay a while
+    loader.build(mini_store, mini_settings, full=True)  # a new generation, a new index; the old file may stay a while
     assert mini_store.generation_id() != generation
     newer = mini_settings.store_dir / "search" / f"{mini_store.generation_id()}.sqlite"
     assert newer.is_file() and search.index_for(mini_store, mini_settings).path == newer
@@ -138,7 +138,7 @@ def test_the_embedded_store_gets_an_index_file_per_generation(mini_settings: Set
 
 def test_old_index_files_are_removed(mini_settings: Settings, mini_store: GraphStore) -> None:
     for _ in range(4):
-        loader.build(mini_store, mini_settings)
+        loader.build(mini_store, mini_settings, full=True)
     files = sorted((mini_settings.store_dir / "search").glob("*.sqlite"))
     assert len(files) == 3
     assert files[-1].stem == mini_store.generation_id()

@@ -104,5 +104,5 @@ def test_inline_answers_follow_a_new_generation(store: GraphStore, mini_settings
     assert [r["o"]["value"] for r in store.select(count)] == ["value number 1"]
     data = mini_settings.project_dir / "data" / "many.nt"
     data.write_text(f'<https://example.org/subject/000001> <{P}> "changed" .\n')
-    loader.build(store, mini_settings.model_copy(update={"query_workers": 1, "result_cache_entries": 0}))
+    loader.build(store, mini_settings.model_copy(update={"query_workers": 1, "result_cache_entries": 0}), full=True)
     assert [r["o"]["value"] for r in store.select(count)] == ["changed"]

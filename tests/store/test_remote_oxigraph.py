@@ -125,7 +125,7 @@ def test_bookkeeping_graphs_stay_hidden_and_a_dead_load_is_cleaned_up(oxigraph_s
     assert store.select(f"SELECT * WHERE {{ <{names.control}> ?p ?o }}") == []
     assert store.select(PREFIXES + f"SELECT * WHERE {{ <{ORG}ghost> ?p ?o }}") == []
 
-    loader.build(store, oxigraph_settings)
+    loader.build(store, oxigraph_settings, full=True)
     left = server_graphs(oxigraph_endpoints)
     assert dead not in left
     assert {g for g in left if g.startswith(oxigraph_settings.base_iri)} == {*store.graph_sizes(), names.control}

@@ -101,7 +101,7 @@ def test_load_gives_one_graph_per_file_and_the_reference_dataset(store: GraphSto
 
 def test_loading_twice_gives_the_same_dataset(store: GraphStore, settings: Settings) -> None:
     first, first_id = canonical(store), store.generation_id()
-    loader.build(store, settings)
+    loader.build(store, settings, full=True)
     assert canonical(store) == first
     assert store.generation_id() != first_id
 
@@ -111,7 +111,7 @@ def test_a_syntax_error_changes_nothing(store: GraphStore, settings: Settings) -
     broken = settings.project_dir / "data" / "broken.ttl"
     broken.write_text('@prefix ex: <https://example.org/> .\nex:a ex:b "unterminated .\n')
     with pytest.raises(SourceError) as caught:
-        loader.build(store, settings)
+        loader.build(store, settings, full=True)
     assert (caught.value.path, caught.value.line) == (broken, 2)
     assert str(caught.value).startswith(f"{broken}:2:")
     assert canonical(store) == before
@@ -123,7 +123,7 @@ def test_a_shacl_violation_changes_nothing(store: GraphStore, settings: Settings
     (settings.project_dir / "data" / "unlabelled.ttl").write_text(
         f"<{ORG}nameless> a <{ECO}Organization> .\n")
     with pytest.raises(ValidationFailed) as caught:
-        loader.build(store, settings)
+        loader.build(store, settings, full=True)
     assert any(f"{ORG}nameless" in line and "data/unlabelled.ttl" in line for line in caught.value.violations)
     assert canonical(store) == before
     assert store.generation_id() == generation
