@@ -58,8 +58,9 @@ def check(generation: GenerationBuilder, files: list[SourceFile], shapes_path: P
         result = with_pyshacl(shapes)
     else:
         select = sparql_engine.selector(generation, data_graphs + ontology_graphs)
-        focus = change.focus_nodes(generation, sparql_engine.sensitivity(shapes, select)) if change else None
-        result = sparql_engine.check(shapes, select, fallback=with_pyshacl, focus=focus)
+        classes = sparql_engine.subclasses_of(select)  # read once: the change's focus and the check both need it
+        focus = change.focus_nodes(generation, sparql_engine.sensitivity(shapes, classes)) if change else None
+        result = sparql_engine.check(shapes, select, fallback=with_pyshacl, focus=focus, subclasses=classes)
     if result.conforms:
         return
     by_graph = {f.graph: str(f.relative) for f in files}

@@ -113,7 +113,7 @@ def selector(generation: GenerationBuilder, graphs: list[str]) -> Select:
 
 
 def check(shapes: Graph, select: Select, *, fallback: Fallback | None = None,
-          focus: list[str] | None = None) -> ShapeReport:
+          focus: list[str] | None = None, subclasses: dict[str, set[str]] | None = None) -> ShapeReport:
     """Validate the data that ``select`` queries against ``shapes``.
 
     With ``focus`` (nodes in N-Triples form), only those nodes are checked as focus nodes: after a change, the
@@ -125,7 +125,7 @@ def check(shapes: Graph, select: Select, *, fallback: Fallback | None = None,
     only = f"VALUES ?focus {{ {' '.join(focus)} }} " if focus is not None else ""
     if focus == []:
         return ShapeReport(conforms=True)
-    subclasses = _subclasses(select)
+    subclasses = subclasses_of(select) if subclasses is None else subclasses
     translated = _planned(shapes, subclasses)
     report = ShapeReport(conforms=True)
     relevant = _targeting(select, only, focus) if focus is not None else (lambda _targets: True)
@@ -175,10 +175,10 @@ _IRI = re.compile(r"<([^<>\s]+)>")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
-def sensitivity(shapes: Graph, select: Select) -> Sensitivity | None:
+def sensitivity(shapes: Graph, subclasses: dict[str, set[str]]) -> Sensitivity | None:
     """For the shapes, the :class:`Sensitivity`; None when some such constraint sits on a path longer than one
     predicate (or inverse), or when some node shape is checked by pySHACL: then every pointing node counts."""
-    translated = _planned(shapes, _subclasses(select))
+    translated = _planned(shapes, subclasses)
     if translated.node_checks or translated.fallback:
         return None
     types: set[str] = set()
@@ -214,7 +214,8 @@ def _one_step(path: str) -> list[str] | None:
     return steps
 
 
-def _subclasses(select: Select) -> dict[str, set[str]]:
+def subclasses_of(select: Select) -> dict[str, set[str]]:
+    """Each class and its subclasses (the closure), as the data and the ontology that ``select`` reads say."""
     subclasses: dict[str, set[str]] = {}
     for row in select(f"SELECT ?sub ?sup WHERE {{ ?sub {_RDFS_SUBCLASS}+ ?sup }}"):
         subclasses.setdefault(row["sup"]["value"], set()).add(row["sub"]["value"])

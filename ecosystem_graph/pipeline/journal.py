@@ -108,9 +108,6 @@ class Journal:
         log.info("recorded write %s", path.name)
         return Entry(number, path)
 
-    def remove(self, entry: Entry) -> None:
-        entry.path.unlink()
-
 
 def patch_steps(entry: Entry) -> list[tuple[str, str, bytes]]:
     """An RDF Patch entry as (``A``/``D``, graph, N-Triples) groups, in order.
