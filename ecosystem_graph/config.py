@@ -49,7 +49,10 @@ class Settings(BaseSettings):
     query_workers: int = Field(
         default=2, ge=0, description="Query processes (embedded store); 0 runs queries in-process, with no hard timeout"
     )
-    allow_service: bool = False
+    allow_service: bool = Field(default=False, description="Allow SERVICE (federated queries); query processes "
+                                "are cut off from the network unless it is set")
+    allow_graph_management: bool = Field(
+        default=False, description="Allow updates to DROP/CLEAR ALL or NAMED and to empty an ontology graph")
     result_cache_entries: int = Field(default=1024, ge=0, description="Query results kept per process; 0 disables")
 
     @field_validator("base_iri")

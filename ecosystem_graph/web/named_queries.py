@@ -11,9 +11,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from .. import protocol
 from ..errors import NotAcceptable
 from ..sources.queries import NamedQuery, QueryCatalogue
+from ..syntax import protocol
 from .deps import SettingsDep, StoreDep
 from .negotiation import SPARQL_MEDIA_TYPES, negotiate
 from .sparql import run_query

@@ -15,11 +15,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from .. import protocol
 from ..config import Settings
 from ..errors import QueryError, UnsupportedMediaType
 from ..pipeline import writes
 from ..store import GraphStore, QueryOutput, QueryRequest, Term
+from ..syntax import protocol
+from ..syntax.bounded import is_bounded
 from .auth import bearer_token, check_token
 from .deps import SettingsDep, StoreDep
 from .negotiation import SPARQL_MEDIA_TYPES, sparql_media_types
@@ -75,7 +76,10 @@ async def answer_query(store: GraphStore, settings: Settings, sparql: str, *, ac
                        named_graphs: list[str] | None = None, include_inferred: bool = True,
                        substitutions: dict[str, Term] | None = None) -> Response:
     """:func:`run_query` given the ``Accept`` header alone (the fast lane has no Request object)."""
-    protocol.check_service(sparql, allow_service=settings.allow_service)
+    if is_bounded(sparql):  # a single pattern: its tokens are its whole reading, no parse to wait for
+        sparql = protocol.checked_query(sparql, allow_service=settings.allow_service)
+    else:  # the parse runs beside the event loop, so that other requests are answered meanwhile
+        sparql = await run_in_threadpool(protocol.checked_query, sparql, allow_service=settings.allow_service)
     format_name = next((v for k, v in reversed(params) if k in ("format", "output")), None)
     query = QueryRequest(
         sparql, accept=sparql_media_types(accept, format_name),
@@ -133,7 +137,10 @@ def post_operation(content_type_header: str | None, body: bytes,
     media_type = _content_type(content_type_header)
     text = _decode(body)
     if media_type == FORM:
-        params += parse_qsl(text, keep_blank_values=True)
+        try:
+            params += parse_qsl(text, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise QueryError("the form's fields are not UTF-8 once percent-decoded") from None
         return protocol.read_operation(params)
     direct = {"direct_query": text} if media_type == QUERY else {"direct_update": text}
     return protocol.read_operation(params, **direct)
