@@ -181,6 +181,8 @@ def _kind(tools: Tools, head: str, sentence: Sentence, first: int, last: int) ->
         return "DevelopmentCorporation"
     if head == "центр" and words & {"инновационно-технологический"}:
         return "InnovationTechnologyCentre"
+    if not head and any(t.text.isupper() and t.text.endswith("У") for t in sentence.tokens[first:last + 1]):
+        return "University"  # МГМУ, МГУ: the abbreviation ends in "университет"
     if any(w.endswith("банк") for w in words) and head in ("", "банк"):
         return "Bank"
     if head == "программа" and "акселерационный" not in words:

@@ -21,7 +21,7 @@ ROOMS: dict[int, tuple[str, ...]] = {
     0: ("__init__", "config", "errors", "vocab"),
     1: ("store", "protocol"),
     2: ("sources",),
-    3: ("gate", "reasoning", "search", "synthetic"),
+    3: ("gate", "reasoning", "search", "synthetic", "drafting"),
     4: ("pipeline",),
     5: ("views",),
     6: ("web",),
