@@ -130,15 +130,18 @@ class Catalogue:
         from ..vocab import slugify
 
         parts = [w.lower() for w in words(name)]
+        found: list[tuple[int, str, Link]] = []
         for e in self.entities.values():
             if e.kind != kind:
                 continue
             for text, _lang in e.labels:
-                for w in words(text):
+                label_words = words(text)
+                for w in label_words:
                     stem = slugify(w)[:7]
                     if len(w) >= 6 and any(p.startswith(stem) and p != w for p in parts if len(p) > len(stem)):
-                        return Link(e.iri, text, 0.6, False)
-        return None
+                        found.append((len(label_words), e.iri, Link(e.iri, text, 0.6, False)))
+        # the shortest name built on the word is the organisation itself, not one of its units
+        return min(found, key=lambda item: (item[0], item[1]))[2] if found else None
 
 
 def _select(target: Queryable, sparql: str) -> list[dict[str, Any]]:

@@ -15,6 +15,8 @@ from datetime import date
 from ..vocab import individual_iri, ontology_ns, slugify
 from .model import Agreement, Candidate, DateFact, Draft, Event, Organisation, Person, Post, Quantity
 
+#: classes whose instances need the organisation they are a unit of, which a name alone does not tell
+UNIT_CLASSES = {"AcademicDepartment", "OrganizationalUnit", "StructuralBlock"}
 DRAFT_NS = "https://w3id.org/ecosystem-graph/draft#"
 _PREFIXES = {"eco": None, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
              "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": "http://www.w3.org/2001/XMLSchema#",
@@ -143,7 +145,11 @@ def _organisation(org: Organisation, source: str, eco: str) -> Block:
         _markers(b, org)
         return b
     b = Block(org.iri, f"{org.id}: organisation, kind guessed from the name ({org.classes[0]})")
-    b.add("a", *(f"eco:{c}" for c in org.classes))
+    classes = [c for c in org.classes if c not in UNIT_CLASSES] or ["Organization"]
+    b.add("a", *(f"eco:{c}" for c in classes))
+    if classes != org.classes:
+        b.add("draft:check", lit(f"looks like a unit ({', '.join(org.classes)}): add eco:unitOf its parent and the "
+                                 "class", "en"))
     _labels(b, org.label)
     b.add("skos:altLabel", *(lit(a, "ru") for a in org.alt_labels))
     if org.associated is not None:
