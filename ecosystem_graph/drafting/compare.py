@@ -66,13 +66,15 @@ class Curated:
 
 
 def _same(a: list[str], b: list[str]) -> bool:
-    """Two names for one thing: the same lemmas, or all of one's (two or more) among the other's."""
+    """Two names for one thing: the same lemmas, or all of one's (two or more) among the other's, with the same
+    first word ("клиника травматология" for "клиника травматология ортопедия сеченовский университет"; not "город
+    москва" for "комплекс градостроительный политика ... город москва")."""
     for x in a:
         for y in b:
             if x == y:
                 return True
             wx, wy = set(x.split()), set(y.split())
-            if len(wx & wy) >= 2 and (wx <= wy or wy <= wx):
+            if len(wx & wy) >= 2 and (wx <= wy or wy <= wx) and x.split()[0] == y.split()[0]:
                 return True
     return False
 

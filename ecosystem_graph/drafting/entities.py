@@ -47,7 +47,7 @@ class OrgMention:
     @property
     def generic(self) -> bool:
         """A bare head noun ("Технопарка", "университета"): a reference to an organisation named elsewhere."""
-        return self.first == self.last and self.head != ""
+        return len(self.label.split()) == 1 and self.head != ""
 
 
 @dataclass
@@ -108,7 +108,8 @@ def _phrase(sentence: Sentence, head: Token, tools_lemma: Callable[[Token], str]
     return first, last
 
 
-def nominative(tools: Tools, sentence: Sentence, first: int, last: int, head: int | None = None) -> str:
+def nominative(tools: Tools, sentence: Sentence, first: int, last: int, head: int | None = None, *,
+               case: str = "nomn") -> str:
     """The words ``first..last`` with the head and the words agreeing with it in the nominative; the dependents
     after the head stay as written ("Центр фундаментальных исследований")."""
     toks = sentence.tokens
@@ -118,7 +119,8 @@ def nominative(tools: Tools, sentence: Sentence, first: int, last: int, head: in
     for i in range(first, last + 1):
         t = toks[i]
         if i < head and t.pos in ("ADJ",) or i == head:
-            word = tools.nominative(t, agree=toks[head] if i < head and not toks[head].text.isupper() else None)
+            word = tools.nominative(t, agree=toks[head] if i < head and not toks[head].text.isupper() else None,
+                                    case=case)
         else:
             word = t.text
         words.append(word)
@@ -152,6 +154,7 @@ def organisations(tools: Tools, sentence: Sentence) -> list[OrgMention]:
             continue
         found.append(OrgMention(nominative(tools, sentence, first, last, t.index), lemma, _kind(tools, lemma, sentence,
                                 first, last), first, last, named, _evidence(sentence, first, last)))
+    _units_listed(tools, sentence, found)
     for span in sentence.spans:
         if span.type != "ORG":
             continue
@@ -172,7 +175,46 @@ def organisations(tools: Tools, sentence: Sentence) -> list[OrgMention]:
         label = nominative(tools, sentence, first, last, head)
         found.append(OrgMention(label, lemma, _kind(tools, lemma, sentence, first, last), first, last, True,
                                 _evidence(sentence, first, last), from_ner=True))
+    _abbreviations(sentence, found)
     return found
+
+
+def _units_listed(tools: Tools, sentence: Sentence, found: list[OrgMention]) -> None:
+    """ "Центр биомедицинского инжиниринга – технопарк и опытно-промышленное производство": the parts listed
+    after a dash are units of the organisation before it, named after it ("Технопарк Центра ...")."""
+    toks = sentence.tokens
+    for m in list(found):
+        dash = m.last + 1
+        if dash >= len(toks) or toks[dash].text not in ("–", "—", "-"):
+            continue
+        owner = nominative(tools, sentence, m.first, m.last, next(
+            (i for i in range(m.first, m.last + 1) if tools.lemma(toks[i].text) == m.head), m.first), case="gent")
+        i = dash + 1
+        while i < len(toks):
+            first = i
+            while i < len(toks) and toks[i].pos == "ADJ":
+                i += 1
+            if i >= len(toks) or tools.lemma(toks[i].text) not in HEADS or toks[i].text[:1].isupper():
+                break
+            lemma = tools.lemma(toks[i].text)
+            label = nominative(tools, sentence, first, i, i)
+            found.append(OrgMention(f"{label} {owner}", lemma, HEADS[lemma], first, i, False,
+                                    _evidence(sentence, first, i)))
+            i += 1
+            if i < len(toks) and toks[i].text == "и":
+                i += 1
+                continue
+            break
+
+
+def _abbreviations(sentence: Sentence, found: list[OrgMention]) -> None:
+    """An abbreviation no other name covers ("МИЭТ"): an organisation of its own, for the curator to name."""
+    covered = {i for m in found for i in range(m.first, m.last + 1)}
+    for t in sentence.tokens:
+        if t.index not in covered and t.text.isupper() and len(t.text) >= 3 and re.fullmatch(r"[А-ЯЁ]+", t.text) \
+                and t.pos in ("PROPN", "NOUN"):
+            found.append(OrgMention(t.text, "", "Organization", t.index, t.index, True,
+                                    _evidence(sentence, t.index, t.index), from_ner=True))
 
 
 def _kind(tools: Tools, head: str, sentence: Sentence, first: int, last: int) -> str:

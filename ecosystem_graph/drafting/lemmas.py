@@ -28,7 +28,10 @@ def lemma(word: str) -> str:
     low = word.lower().replace("ё", "е")
     if word.isupper() and len(word) > 1 or not re.search(r"[а-яе]", low):
         return low
-    return str(analyser().parse(low)[0].normal_form).replace("ё", "е")
+    parses = analyser().parse(low)
+    if word[:1].isupper():  # "Зайцевым" is the surname Зайцев before it is a form of "заяц"
+        parses = [p for p in parses if {"Surn", "Name", "Patr"} & set(p.tag.grammemes)] or parses
+    return str(parses[0].normal_form).replace("ё", "е")
 
 
 def words(text: str) -> list[str]:

@@ -101,7 +101,7 @@ class Tools:
         """The dictionary form of ``word`` (lower case, ё as е), as :func:`.lemmas.lemma`."""
         return lemma(word)
 
-    def nominative(self, token: Token, *, agree: Token | None = None) -> str:
+    def nominative(self, token: Token, *, agree: Token | None = None, case: str = "nomn") -> str:
         """``token`` put in the nominative, keeping its capitalisation; the number and gender natasha read decide
         which analysis to inflect (``agree``: the head an adjective agrees with)."""
         word = token.text
@@ -114,7 +114,7 @@ class Tools:
         parse = _pick(self.morph.parse(word), wanted, _GENDERS.get(feats.get("Gender", "")))
         if parse is None:
             return word
-        target = {"nomn"} | ({"plur"} if feats.get("Number") == "Plur" else set())
+        target = {case} | ({"plur"} if feats.get("Number") == "Plur" else set())
         inflected = parse.inflect(target)
         if inflected is None:
             return word
