@@ -63,7 +63,8 @@ def draft(source: Annotated[Path, typer.Argument(help="A Russian news text (UTF-
         from ..drafting.reconcile import Catalogue
         from ..drafting.turtle import write
     except ImportError as error:  # pragma: no cover - without the extra
-        raise ConfigError(f"the drafting assistant needs the draft extra (pip install -e '.[draft]'): {error}") from None
+        raise ConfigError("the drafting assistant needs the draft extra (pip install -e '.[draft]'): "
+                          f"{error}") from None
     settings = _settings(project)
     started = time.perf_counter()
     catalogue = Catalogue.read(graph_of(settings), settings.base_iri)

@@ -9,7 +9,7 @@ import re
 
 from .entities import nominative
 from .lemmas import lemma
-from .model import Agreement, DateFact, Evidence, Event, Organisation, Person, Post, Signature
+from .model import Agreement, DateFact, Event, Evidence, Organisation, Person, Post, Signature
 from .nlp import Sentence, tools
 
 #: (lemmas of the words, class, Russian label)
@@ -32,7 +32,8 @@ def agreements_and_events(sentences: list[Sentence], orgs: list[Organisation],
     for n, s in enumerate(sentences):
         lemmas = [lemma(t.text) for t in s.tokens]
         head = next((i for i, w in enumerate(lemmas) if w == "соглашение" and s.tokens[i].text[:1].isupper()), None)
-        if head is not None and head + 1 < len(s.tokens) and s.tokens[head + 1].text.lower() not in ("о", "об", "между", "«"):
+        if head is not None and head + 1 < len(s.tokens) \
+                and s.tokens[head + 1].text.lower() not in ("о", "об", "между", "«"):
             head = None
         if head is not None and ("подписание" in lemmas or "подписать" in lemmas or "заключить" in lemmas):
             last = head

@@ -43,24 +43,28 @@ class Curated:
 
         out.orgs, out.people = labels("Organization"), labels("Person")
         out.posts = [(r["p"]["value"], r["o"]["value"]) for r in _select(
-            target, f"SELECT ?p ?o WHERE {{ GRAPH <{graph}> {{ ?x a <{eco}Post> ; <{eco}heldBy> ?p ; <{eco}postIn> ?o }} }}")]
+            target, f"SELECT ?p ?o WHERE {{ GRAPH <{graph}> {{ ?x a <{eco}Post> ; <{eco}heldBy> ?p ; "
+                    f"<{eco}postIn> ?o }} }}")]
         for r in _select(target, f"SELECT DISTINCT ?d WHERE {{ GRAPH <{graph}> {{ ?x <{eco}date> ?d }} }}"):
             out.dates.add(date.fromisoformat(r["d"]["value"]))
         for r in _select(target, f"SELECT ?b ?e WHERE {{ GRAPH <{graph}> {{ ?x a <{eco}Period> ; <{eco}beginYear> ?b "
                                  f"OPTIONAL {{ ?x <{eco}endYear> ?e }} }} }}"):
             out.dates.add((int(r["b"]["value"]), int(r["e"]["value"]) if "e" in r else None))
-        for r in _select(target, f"SELECT ?v ?u WHERE {{ GRAPH <{graph}> {{ ?x <{eco}numericValue> ?v ; <{eco}unit> ?u }} }}"):
+        for r in _select(target, f"SELECT ?v ?u WHERE {{ GRAPH <{graph}> {{ ?x <{eco}numericValue> ?v ; "
+                                 f"<{eco}unit> ?u }} }}"):
             out.quantities.add((Decimal(r["v"]["value"]).normalize(), r["u"]["value"].rsplit("/", 1)[-1]))
         for r in _select(target, f"SELECT ?v WHERE {{ GRAPH <{graph}> {{ ?x <{eco}memberCount> ?v }} }}"):
             out.quantities.add((Decimal(r["v"]["value"]).normalize(), None))
-        for r in _select(target, f"SELECT ?v WHERE {{ GRAPH <{graph}> {{ ?x <{eco}countText> ?v FILTER(lang(?v) = 'ru') }} }}"):
+        for r in _select(target, f"SELECT ?v WHERE {{ GRAPH <{graph}> {{ ?x <{eco}countText> ?v "
+                                 "FILTER(lang(?v) = 'ru') }} }}"):
             out.quantities.add(r["v"]["value"])
         parties: dict[str, set[str]] = {}
         for r in _select(target, f"SELECT ?a ?o WHERE {{ GRAPH <{graph}> {{ ?a <{eco}hasParty> ?p . "
                                  f"?p <{eco}partyOrganization> ?o }} }}"):
             parties.setdefault(r["a"]["value"], set()).add(r["o"]["value"])
         out.agreements = list(parties.values())
-        for r in _select(target, f"SELECT ?c WHERE {{ GRAPH <{graph}> {{ ?x a ?c }} ?c <{RDFS}subClassOf>* <{eco}Event> }}"):
+        for r in _select(target, f"SELECT ?c WHERE {{ GRAPH <{graph}> {{ ?x a ?c }} "
+                                 f"?c <{RDFS}subClassOf>* <{eco}Event> }}"):
             out.events.add(r["c"]["value"].rsplit("#", 1)[-1])
         return out
 
@@ -113,7 +117,8 @@ def compare(draft: Draft, curated: Curated) -> Comparison:
         return [key(n) for n in [c.label, *getattr(c, "alt_labels", [])]]
 
     def org_matches(c: Candidate) -> set[str]:
-        return {iri for iri, labels in curated.orgs.items() if (c.link and c.link.iri == iri) or _same(names(c), labels)}
+        return {iri for iri, labels in curated.orgs.items()
+                if (c.link and c.link.iri == iri) or _same(names(c), labels)}
 
     def person_matches(c: Candidate) -> set[str]:
         return {iri for iri, labels in curated.people.items() if key(c.label) in labels}

@@ -12,7 +12,7 @@ from .agreements import agreements_and_events
 from .article import split
 from .grammar import find_dates, find_quantities
 from .lemmas import key, lemma
-from .model import DateFact, Draft, Evidence, Organisation, Person, Post, Quantity, Source
+from .model import DateFact, Draft, Evidence, Link, Organisation, Person, Post, Quantity, Source
 from .nlp import Sentence, tools
 from .posts import roles_before
 from .reconcile import Catalogue
@@ -86,9 +86,9 @@ class Mentions:
         for k, v in list(self.by_key.items()):
             if v is org:
                 self.by_key[k] = into
-        for k, v in list(self.at.items()):
+        for at, v in list(self.at.items()):
             if v is org:
-                self.at[k] = into
+                self.at[at] = into
 
 
 def _abbreviation(label: str) -> tuple[str, str]:
@@ -154,7 +154,7 @@ def draft(text: str, *, file_name: str, catalogue: Catalogue, base_iri: str) -> 
                                   or any(a in article.advertiser for a in o.alt_labels)), None)
     known = catalogue.by_file_name(file_name)
     if known is not None:
-        source.link = known and _link_of(known.iri, known.label())
+        source.link = Link(known.iri, known.label(), 1.0, True)
     _mint(result, base_iri, catalogue)
     return result
 
@@ -169,13 +169,7 @@ def _same_name(short: str, full: str) -> bool:
     return bool(abbr) and abbr in ents.initials(full)
 
 
-def _link_of(iri: str, label: str):  # type: ignore[no-untyped-def]
-    from .model import Link
-
-    return Link(iri, label, 1.0, True)
-
-
-def _attach(candidate: Organisation | Person, links: list) -> None:  # type: ignore[type-arg]
+def _attach(candidate: Organisation | Person, links: list[Link]) -> None:
     certain = [link for link in links if link.certain]
     if certain:
         candidate.link = certain[0]
@@ -186,12 +180,11 @@ def _attach(candidate: Organisation | Person, links: list) -> None:  # type: ign
 def _reconcile_orgs(mentions: Mentions, catalogue: Catalogue) -> None:
     by_iri: dict[str, Organisation] = {}
     for org in list(mentions.orgs):
-        links: list = []  # type: ignore[type-arg]
+        links: list[Link] = []
         for label in [org.label, *org.alt_labels]:
             links += catalogue.match(label, kind="organisation")
         links.sort(key=lambda link: -link.score)
-        seen: set[str] = set()
-        _attach(org, [link for link in links if not (link.iri in seen or seen.add(link.iri))])  # type: ignore[func-returns-value]
+        _attach(org, list({link.iri: link for link in reversed(links)}.values())[::-1])  # best link per IRI
         if org.link is not None:
             if org.link.iri in by_iri:
                 mentions.merge(org, into=by_iri[org.link.iri])

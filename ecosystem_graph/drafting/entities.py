@@ -118,7 +118,7 @@ def nominative(tools: Tools, sentence: Sentence, first: int, last: int, head: in
     words = []
     for i in range(first, last + 1):
         t = toks[i]
-        if i < head and t.pos in ("ADJ",) or i == head:
+        if (i < head and t.pos in ("ADJ",)) or i == head:
             word = tools.nominative(t, agree=toks[head] if i < head and not toks[head].text.isupper() else None,
                                     case=case)
         else:
@@ -242,7 +242,8 @@ def people(tools: Tools, sentence: Sentence) -> list[PersonMention]:
         before = toks[span.first - 1].text.lower() if span.first > 0 else ""
         if before in ("им", "им.", "имени", "."):
             continue
-        words = [t for t in toks[span.first:span.last + 1] if t.pos == "PROPN" and len(t.text) > 2 and "." not in t.text]
+        words = [t for t in toks[span.first:span.last + 1]
+                 if t.pos == "PROPN" and len(t.text) > 2 and "." not in t.text]
         if len(words) < 2:
             continue
         given, family = words[0], words[-1]

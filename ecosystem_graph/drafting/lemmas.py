@@ -26,7 +26,7 @@ def analyser() -> Any:
 def lemma(word: str) -> str:
     """Dictionary form, lower case, ё as е; abbreviations and Latin words only lower-cased."""
     low = word.lower().replace("ё", "е")
-    if word.isupper() and len(word) > 1 or not re.search(r"[а-яе]", low):
+    if (word.isupper() and len(word) > 1) or not re.search(r"[а-яе]", low):
         return low
     parses = analyser().parse(low)
     if word[:1].isupper():  # "Зайцевым" is the surname Зайцев before it is a form of "заяц"

@@ -177,7 +177,7 @@ def answer(catalogue: Catalogue, base_iri: str, queries: dict[str, Any]) -> dict
         if not isinstance(q, dict) or not isinstance(q.get("query"), str):
             raise ValueError(f"query {qid!r} has no 'query' string")
         types = q.get("type")
-        kind = by_class.get(types if isinstance(types, str) else "", None)
+        kind = by_class.get(types if isinstance(types, str) else "")
         limit = q.get("limit", 5)
         limit = limit if isinstance(limit, int) and 0 < limit <= 50 else 5
         results = []

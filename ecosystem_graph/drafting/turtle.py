@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from ..vocab import individual_iri, ontology_ns, slugify
-from .model import Agreement, Candidate, DateFact, Draft, Event, Organisation, Person, Post, Quantity
+from .model import Agreement, Candidate, Draft, Event, Organisation, Person, Post, Quantity
 
 #: classes whose instances need the organisation they are a unit of, which a name alone does not tell
 UNIT_CLASSES = {"AcademicDepartment", "OrganizationalUnit", "StructuralBlock"}
@@ -231,7 +231,8 @@ def _quantity(q: Quantity, source: str, concept: str, draft: Draft) -> Block:
         b = Block(q.iri, f"{q.id}: quantity")
         b.add("a", "eco:Quantity")
         symbol = {"HA": ("га", "ha"), "M2": ("м²", "m²")}.get(q.unit or "", (q.unit or "", q.unit or ""))
-        value = f"{q.value:f}".rstrip("0").rstrip(".") if q.value is not None and "." in f"{q.value:f}" else f"{q.value}"
+        plain = f"{q.value:f}"
+        value = plain.rstrip("0").rstrip(".") if "." in plain else plain
         b.add("rdfs:label", lit(f"{value.replace('.', ',')} {symbol[0]}", "ru"), lit(f"{value} {symbol[1]}", "en"))
         b.add("eco:numericValue", f'"{value}"^^xsd:decimal')
         b.add("eco:unit", f"unit:{q.unit}")
@@ -305,8 +306,8 @@ def write(draft: Draft, base_iri: str, *, name: str) -> str:
     """The draft as Turtle text: header, then one block per candidate."""
     prefixes = {**_PREFIXES, "eco": ontology_ns(base_iri)}
     head = [f"# DRAFT of {draft.source.file_name}, written by `ecosystem-graph draft`: candidate facts, not curated.",
-            "# Review: `ecosystem-graph draft-review` on this file; accept: `ecosystem-graph draft-accept`, which drops",
-            "# the draft: markers and rejected candidates and runs the SHACL gate. data/drafts/ is never loaded.",
+            "# Review: `ecosystem-graph draft-review` on this file; accept: `ecosystem-graph draft-accept`, which",
+            "# drops the draft: markers and rejected candidates and runs the SHACL gate. data/drafts/ is never loaded.",
             f"# Page furniture left out: {len(draft.furniture)} line(s).", ""]
     head += [f"@prefix {p}: <{ns}> ." for p, ns in prefixes.items()]
     ontology = f"{base_iri}data/{name}"

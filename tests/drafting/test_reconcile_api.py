@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-
 from collections.abc import Iterator
 
 import httpx
@@ -60,4 +59,4 @@ def test_bad_queries_are_400(server: str) -> None:
 
 def test_uncertain_matches_are_not_marked_as_matches(full_store) -> None:  # type: ignore[no-untyped-def]
     links = Catalogue.read(full_store, BASE).match("Технопарк университета")
-    assert links and not links[0].certain or links[0].iri.endswith("technopark")
+    assert (links and not links[0].certain) or links[0].iri.endswith("technopark")
