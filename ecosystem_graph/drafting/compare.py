@@ -56,7 +56,7 @@ class Curated:
         for r in _select(target, f"SELECT ?v WHERE {{ GRAPH <{graph}> {{ ?x <{eco}memberCount> ?v }} }}"):
             out.quantities.add((Decimal(r["v"]["value"]).normalize(), None))
         for r in _select(target, f"SELECT ?v WHERE {{ GRAPH <{graph}> {{ ?x <{eco}countText> ?v "
-                                 "FILTER(lang(?v) = 'ru') }} }}"):
+                                 "FILTER(lang(?v) = 'ru') } }"):
             out.quantities.add(r["v"]["value"])
         parties: dict[str, set[str]] = {}
         for r in _select(target, f"SELECT ?a ?o WHERE {{ GRAPH <{graph}> {{ ?a <{eco}hasParty> ?p . "
