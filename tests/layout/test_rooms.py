@@ -22,7 +22,7 @@ ROOMS: dict[int, tuple[str, ...]] = {
     1: ("syntax",),  # the one reading of a SPARQL request
     2: ("store",),
     3: ("sources",),
-    4: ("gate", "reasoning", "search", "synthetic"),
+    4: ("gate", "reasoning", "search", "synthetic", "drafting"),
     5: ("pipeline",),
     6: ("views",),
     7: ("web",),
