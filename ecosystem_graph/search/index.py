@@ -29,8 +29,9 @@ from pathlib import Path
 
 from ..config import Settings
 from ..store import GenerationBuilder, GraphStore
-from .build import LANGUAGES, fill, normalise
+from .build import LANGUAGES, SCHEMA_VERSION, fill, normalise
 from .kinds import Queryable, local_name
+from .matching import WHOLE, QueryWord, lemma_tier, read_query
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,38 @@ _TIERS = (
     "AND w.word < :first || char(1114111) AND instr(' ' || l.norm, ' ' || :q) > 0 ORDER BY w.label LIMIT :k",
     "SELECT rowid FROM label_fts WHERE label_fts MATCH :match ORDER BY rowid LIMIT :k",
 )
-_CANDIDATES = "SELECT l.id, l.entity, l.text, l.lang, l.norm, l.alt, e.weight, e.rank, e.iri FROM label l " \
+_CANDIDATES = "SELECT l.id, l.entity, l.text, l.lang, l.norm, l.alt, e.weight, e.rank, e.iri, l.keys FROM label l " \
               "JOIN entity e ON e.id = l.entity WHERE l.id IN ({ids})"
 _COLUMNS = "iri, kind, class, label_ru, label_en, label_any, class_ru, class_en"
 _ENTRY = f"SELECT {_COLUMNS} FROM entity"
+_SCAN = 20_000  # postings read at most for the lemma tier
+_NO_MATCH = 99
+_TOP = "char(1114111)"
+
+
+def _literal_tier(q: str, norm: str) -> tuple[int, bool]:
+    """(tier, partial) of a label by its normalised text: 0 whole, 2 prefix, 4 word, 6 substring; 99 none."""
+    spaced = f" {norm}"
+    if norm == q:
+        tier = 0
+    elif norm.startswith(q):
+        tier = 2
+    elif spaced.find(f" {q}") >= 0:
+        tier = 4
+    elif q in norm:
+        tier = 6
+    else:
+        tier = _NO_MATCH
+    return tier, f" {q} " not in f" {norm} "
+
+
+def _posting_filter(word: QueryWord, column: str = "d.key") -> tuple[str, list[str]]:
+    """SQL condition (and its arguments) for a query word's keys and, when it has one, its prefix range."""
+    keys = sorted(word.keys)
+    where = f"{column} IN ({','.join('?' * len(keys))})"
+    if word.prefix:
+        return f"({where} OR ({column} > ? AND {column} < ? || {_TOP}))", [*keys, word.prefix, word.prefix]
+    return where, keys
 
 
 @dataclass(frozen=True)
@@ -80,7 +109,7 @@ class Hit:
     entry: Entry
     matched: str  # the label that matched, as written
     matched_lang: str
-    tier: int  # 0 whole label, 1 label prefix, 2 word prefix, 3 substring
+    tier: int  # 0 whole label, 1 whole label by lemmas, 2 label prefix, 3 by lemmas, 4 word, 5 by lemmas, 6 substring
 
 
 def _entry(row: tuple) -> Entry:
@@ -103,7 +132,7 @@ class SearchIndex:
         return cls(db, path=path)
 
     def search(self, text: str, *, lang: str = "ru", limit: int = 10) -> list[Hit]:
-        """The best ``limit`` resources with a label containing ``text`` (normalised), ranked.
+        """The best ``limit`` resources with a label matching ``text``, ranked.
 
         Each tier yields its best few candidates in label-id order (entity weight, then label length), so a
         query matching half the graph costs no more than one matching a handful.
@@ -112,14 +141,20 @@ class SearchIndex:
         limit = max(1, min(limit, MAX_LIMIT))
         if not q:
             return []
+        query = read_query(q)
         params = {"q": q, "first": q.split()[0], "match": '"' + q + '"', "k": 4 * limit}
         with self._lock:
             ids = {row[0] for sql in (_TIERS if len(q) >= 3 else _TIERS[:3]) for row in self._db.execute(sql, params)}
+            ids |= self._lemma_candidates(query, 4 * limit)
             rows = self._db.execute(_CANDIDATES.format(ids=",".join(map(str, ids)))).fetchall() if ids else []
         best: dict[int, tuple] = {}
-        for _id, entity, matched, matched_lang, norm, alt, weight, rank, iri in rows:
-            tier = 0 if norm == q else 1 if norm.startswith(q) else 2 if f" {norm}".find(f" {q}") >= 0 else 3
-            partial = f" {q} " not in f" {norm} "
+        for _id, entity, matched, matched_lang, norm, alt, weight, rank, iri, keys in rows:
+            tier, partial = _literal_tier(q, norm)
+            by_lemmas = lemma_tier(query, keys) if tier > WHOLE else None
+            if by_lemmas is not None and by_lemmas < (tier, partial):
+                tier, partial = by_lemmas
+            if tier == _NO_MATCH:
+                continue
             pick = (tier, partial, matched_lang != lang, len(norm), alt)
             if entity not in best or pick < best[entity][0]:
                 best[entity] = (pick, (tier, partial, weight, len(norm), rank, alt, iri), matched, matched_lang)
@@ -127,6 +162,33 @@ class SearchIndex:
         entries = self._by_id([entity for entity, _ in top])
         return [Hit(entries[entity], matched, matched_lang, order[0])
                 for entity, (_pick, order, matched, matched_lang) in top]
+
+    def _lemma_candidates(self, query: tuple[QueryWord, ...], k: int) -> set[int]:
+        """The first ``k`` labels (in id order) whose words match every query word by lemma keys.
+
+        Postings are read for the query word with the fewest labels (the ``lemma_key`` counts) and the other
+        words are checked on each label's stored keys, reading at most :data:`_SCAN` postings.
+        """
+        if not query:
+            return set()
+        driver = min(query, key=self._postings)
+        where, args = _posting_filter(driver)
+        found: set[int] = set()
+        cursor = self._db.execute(f"SELECT DISTINCT d.label, l.keys FROM lemma d JOIN label l ON l.id = d.label "
+                                  f"WHERE {where} ORDER BY d.label LIMIT {_SCAN}", args)
+        for label, keys in cursor:
+            if lemma_tier(query, keys) is not None:
+                found.add(label)
+                if len(found) >= k:
+                    break
+        cursor.close()
+        return found
+
+    def _postings(self, word: QueryWord) -> int:
+        """How many postings a word's keys (and its prefix range) have: the cost of reading them."""
+        where, args = _posting_filter(word, column="key")
+        return int(self._db.execute(f"SELECT coalesce(sum(labels), 0) FROM lemma_key WHERE {where}", args)
+                   .fetchone()[0])
 
     def _by_id(self, ids: list[int]) -> dict[int, Entry]:
         sql = f"SELECT id, {_COLUMNS} FROM entity WHERE id IN ({','.join(map(str, ids))})"
@@ -181,6 +243,15 @@ def build(target: Queryable, base_iri: str, *, path: Path | None = None) -> Sear
     return SearchIndex.open(path)
 
 
+def _version(path: Path) -> int:
+    """The schema version an index file was written with (an older release's file is built again)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        db.close()
+
+
 def _drop_old_files(folder: Path, *, keep: Path) -> None:
     files = sorted(folder.glob("*.sqlite"))
     for old in files[:-_KEEP_FILES]:
@@ -229,7 +300,7 @@ def index_for(store: GraphStore, settings: Settings) -> SearchIndex:
         if generation in known:
             return known[generation]
         path = _file(settings, generation)
-        if path is not None and path.exists():
+        if path is not None and path.exists() and _version(path) == SCHEMA_VERSION:
             index = SearchIndex.open(path)
         else:
             log.info("building the search index of generation %s on first use", generation)
