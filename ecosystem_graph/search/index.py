@@ -19,6 +19,7 @@ subclass closure.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import os
 import sqlite3
@@ -50,8 +51,17 @@ _CANDIDATES = "SELECT l.id, l.entity, l.text, l.lang, l.norm, l.alt, e.weight, e
               "JOIN entity e ON e.id = l.entity WHERE l.id IN ({ids})"
 _COLUMNS = "iri, kind, class, label_ru, label_en, label_any, class_ru, class_en"
 _ENTRY = f"SELECT {_COLUMNS} FROM entity"
-_SCAN = 20_000  # postings read at most for the lemma tier
+_SCAN = 20_000  # labels read at most for the lemma tier
+_BATCH = 1024  # labels whose keys are read at once, at most
+_RANGE_CHECK = 2_000  # a prefix range looked up per batch of candidates only when it is this small
 _NO_MATCH = 99
+#: postings of a query word: per key, and in its prefix range (None: too many to read, or no prefix)
+_Cost = tuple[dict[str, int], int | None]
+
+
+def _cost(cost: _Cost) -> int:
+    exact, ranged = cost
+    return sum(exact.values()) + (ranged if ranged is not None else 0)
 _TOP = "char(1114111)"
 
 
@@ -69,15 +79,6 @@ def _literal_tier(q: str, norm: str) -> tuple[int, bool]:
     else:
         tier = _NO_MATCH
     return tier, f" {q} " not in f" {norm} "
-
-
-def _posting_filter(word: QueryWord, column: str = "d.key") -> tuple[str, list[str]]:
-    """SQL condition (and its arguments) for a query word's keys and, when it has one, its prefix range."""
-    keys = sorted(word.keys)
-    where = f"{column} IN ({','.join('?' * len(keys))})"
-    if word.prefix:
-        return f"({where} OR ({column} > ? AND {column} < ? || {_TOP}))", [*keys, word.prefix, word.prefix]
-    return where, keys
 
 
 @dataclass(frozen=True)
@@ -166,29 +167,68 @@ class SearchIndex:
     def _lemma_candidates(self, query: tuple[QueryWord, ...], k: int) -> set[int]:
         """The first ``k`` labels (in id order) whose words match every query word by lemma keys.
 
-        Postings are read for the query word with the fewest labels (the ``lemma_key`` counts) and the other
-        words are checked on each label's stored keys, reading at most :data:`_SCAN` postings.
+        Postings are read for the query word with the fewest (the ``lemma_key`` counts), one stream per key in
+        label order merged lazily; the other words are looked up for each batch of those labels (the primary
+        key of ``lemma``), and at most :data:`_SCAN` labels are read. A prefix with more postings than that (a
+        query of two or three letters) is left to the literal tiers, which find such prefixes anyway.
         """
         if not query:
             return set()
-        driver = min(query, key=self._postings)
-        where, args = _posting_filter(driver)
+        costs = {word: self._postings(word) for word in query}
+        driver = min(query, key=lambda word: _cost(costs[word]))
+        exact, ranged = costs[driver]
+        streams = [self._db.execute("SELECT label FROM lemma WHERE key = ? ORDER BY label", (key,))
+                   for key in exact]
+        if ranged is not None and ranged > 0:
+            streams.append(self._db.execute(f"SELECT label FROM lemma WHERE key > ? AND key < ? || {_TOP} "
+                                            "ORDER BY label", (driver.prefix, driver.prefix)))
+        others = [(word, costs[word]) for word in query if word is not driver]
         found: set[int] = set()
-        cursor = self._db.execute(f"SELECT DISTINCT d.label, l.keys FROM lemma d JOIN label l ON l.id = d.label "
-                                  f"WHERE {where} ORDER BY d.label LIMIT {_SCAN}", args)
-        for label, keys in cursor:
-            if lemma_tier(query, keys) is not None:
-                found.add(label)
-                if len(found) >= k:
+        read, last, batch, size = 0, -1, [], k
+        for (label,) in heapq.merge(*streams):
+            if label == last:
+                continue
+            last = label
+            batch.append(label)
+            read += 1
+            if len(batch) == size or read >= _SCAN:
+                found |= self._having(others, batch)
+                batch, size = [], min(4 * size, _BATCH)  # few labels at first: most queries stop there
+                if len(found) >= k or read >= _SCAN:
                     break
-        cursor.close()
-        return found
+        if batch and len(found) < k:
+            found |= self._having(others, batch)
+        for stream in streams:
+            stream.close()
+        return set(sorted(found)[:k])
 
-    def _postings(self, word: QueryWord) -> int:
-        """How many postings a word's keys (and its prefix range) have: the cost of reading them."""
-        where, args = _posting_filter(word, column="key")
-        return int(self._db.execute(f"SELECT coalesce(sum(labels), 0) FROM lemma_key WHERE {where}", args)
-                   .fetchone()[0])
+    def _having(self, words: list[tuple[QueryWord, _Cost]], labels: list[int]) -> set[int]:
+        """The ``labels`` that have a key of each of ``words`` (or one in its prefix range, when that is small)."""
+        keep = set(labels)
+        for word, (exact, ranged) in words:
+            if not keep:
+                break
+            ids = ",".join(map(str, sorted(keep)))
+            where, args = f"key IN ({','.join('?' * len(exact))})", list(exact)
+            if ranged is not None and 0 < ranged <= _RANGE_CHECK:
+                where, args = f"({where} OR (key > ? AND key < ? || {_TOP}))", [*args, word.prefix, word.prefix]
+            if not args:
+                return set()
+            keep &= {row[0] for row in self._db.execute(
+                f"SELECT DISTINCT label FROM lemma WHERE label IN ({ids}) AND {where}", args)}
+        return keep
+
+    def _postings(self, word: QueryWord) -> _Cost:
+        """Postings per key of a word ({key: labels}, keys without any left out) and in its prefix range (None
+        when that holds more than :data:`_SCAN`, or the word has no prefix): what reading them costs."""
+        exact = dict(self._db.execute(f"SELECT key, labels FROM lemma_key WHERE key IN "
+                                      f"({','.join('?' * len(word.keys))})", sorted(word.keys)).fetchall())
+        if not word.prefix:
+            return exact, None
+        total, keys = self._db.execute(f"SELECT coalesce(sum(labels), 0), count(*) FROM (SELECT labels FROM "
+                                       f"lemma_key WHERE key > ? AND key < ? || {_TOP} LIMIT {_SCAN + 1})",
+                                       (word.prefix, word.prefix)).fetchone()
+        return exact, None if total > _SCAN or keys > _SCAN else int(total)
 
     def _by_id(self, ids: list[int]) -> dict[int, Entry]:
         sql = f"SELECT id, {_COLUMNS} FROM entity WHERE id IN ({','.join(map(str, ids))})"
