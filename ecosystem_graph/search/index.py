@@ -2,13 +2,17 @@
 
 Every ``rdfs:label``, ``skos:prefLabel``, ``skos:altLabel`` and ``foaf:name`` (``@ru``, ``@en`` or plain) of
 every resource is normalised (:func:`normalise`: NFKD, combining marks dropped, case folded, ё → е,
-punctuation → spaces) and written to a SQLite database (:mod:`ecosystem_graph.search_build`). Hits are ranked:
+punctuation → spaces) and written to a SQLite database (:mod:`.build`). Hits are ranked:
 the whole label (an index on the normalised label), then a label that starts with the query (the same index),
 then a word that does (a table of words), then any substring (an FTS5 **trigram** index; queries of three
 characters or more); within each tier, whole words before parts of words ("sechenov" finds "Sechenov
 University" before "SechenovTech"), ecosystem things before n-ary fact nodes before ontology terms, then shorter
 labels first. Label ids are assigned in that last order, so each tier reads only its first few candidates in id
 order: a query that matches half a million labels costs about what one matching ten does.
+
+Each literal tier has a twin by lemmas, ranked just after it (:mod:`.matching`): the whole label, its first
+words, or some of its words, matched on the keys :mod:`.morphology` gives each word (Russian lemmas, English
+stems, both as transliteration skeletons), so "Зайцевым", "Zaitsev" and "Зайцев" find one person.
 
 The embedded store gets its index as ``{store_dir}/search/{generation}.sqlite``, written by the loader right
 after reasoning (:func:`build_index`), so it is ready when the generation is published; other backends and
@@ -55,14 +59,18 @@ _SCAN = 20_000  # labels read at most for the lemma tier
 _BATCH = 1024  # labels whose keys are read at once, at most
 _RANGE_CHECK = 2_000  # a prefix range looked up per batch of candidates only when it is this small
 _NO_MATCH = 99
-#: postings of a query word: per key, and in its prefix range (None: too many to read, or no prefix)
+_TOP = "char(1114111)"
+_UNBOUNDED = -1  # a prefix range with more than _SCAN postings: not read
+#: postings of a query word: per key, and in its prefix range (None: no prefix; _UNBOUNDED: too many to read)
 _Cost = tuple[dict[str, int], int | None]
 
 
 def _cost(cost: _Cost) -> int:
+    """What reading a word's postings costs; a word with an unreadable prefix range drives last (reading only
+    its keys would miss the labels its prefix matches)."""
     exact, ranged = cost
-    return sum(exact.values()) + (ranged if ranged is not None else 0)
-_TOP = "char(1114111)"
+    return sum(exact.values()) + (ranged if ranged is not None and ranged >= 0 else 0) + \
+        (1 << 40 if ranged == _UNBOUNDED else 0)
 
 
 def _literal_tier(q: str, norm: str) -> tuple[int, bool]:
@@ -220,7 +228,7 @@ class SearchIndex:
 
     def _postings(self, word: QueryWord) -> _Cost:
         """Postings per key of a word ({key: labels}, keys without any left out) and in its prefix range (None
-        when that holds more than :data:`_SCAN`, or the word has no prefix): what reading them costs."""
+        when the word has no prefix, :data:`_UNBOUNDED` when that holds more than :data:`_SCAN`)."""
         exact = dict(self._db.execute(f"SELECT key, labels FROM lemma_key WHERE key IN "
                                       f"({','.join('?' * len(word.keys))})", sorted(word.keys)).fetchall())
         if not word.prefix:
@@ -228,7 +236,7 @@ class SearchIndex:
         total, keys = self._db.execute(f"SELECT coalesce(sum(labels), 0), count(*) FROM (SELECT labels FROM "
                                        f"lemma_key WHERE key > ? AND key < ? || {_TOP} LIMIT {_SCAN + 1})",
                                        (word.prefix, word.prefix)).fetchone()
-        return exact, None if total > _SCAN or keys > _SCAN else int(total)
+        return exact, _UNBOUNDED if total > _SCAN or keys > _SCAN else int(total)
 
     def _by_id(self, ids: list[int]) -> dict[int, Entry]:
         sql = f"SELECT id, {_COLUMNS} FROM entity WHERE id IN ({','.join(map(str, ids))})"
