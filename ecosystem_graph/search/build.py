@@ -1,17 +1,21 @@
 """Writing the label search index (see :mod:`ecosystem_graph.search`): the text form of labels, the tables, and
 filling them from a store or a generation under construction with three SELECTs (labels, asserted types,
-the subclass closure)."""
+the subclass closure). Each label is also written as its words' lemma keys (:mod:`.morphology`), with a table
+from key to labels, for matching word forms and the other script."""
 
 from __future__ import annotations
 
 import logging
 import re
 import sqlite3
+import time
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 from ..vocab import FOAF, RDF, RDFS, SKOS
 from .kinds import KIND_ORDER, NARY_KINDS, Classifier, Queryable, select_all
+from .morphology import keys_text, label_keys
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +25,7 @@ ALT = LABEL_PROPERTIES[SKOS + "altLabel"]
 LANGUAGES = ("ru", "en")
 
 _NON_WORD = re.compile(r"[\W_]+")
+_SHORT_I = "\ue000"  # a private-use character holding й while NFKD would split it
 #: combining marks (accents, breves, diaereses) that NFKD splits off their letters
 _MARKS = re.compile("[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -33,10 +38,14 @@ CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT
                      weight INTEGER NOT NULL, class TEXT, label_ru TEXT, label_en TEXT, label_any TEXT,
                      class_ru TEXT, class_en TEXT);
 CREATE TABLE label (id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, text TEXT NOT NULL, lang TEXT NOT NULL,
-                    norm TEXT NOT NULL, alt INTEGER NOT NULL);
+                    norm TEXT NOT NULL, alt INTEGER NOT NULL, keys TEXT NOT NULL);
 CREATE TABLE word (word TEXT NOT NULL, label INTEGER NOT NULL, PRIMARY KEY (word, label)) WITHOUT ROWID;
+CREATE TABLE lemma (key TEXT NOT NULL, label INTEGER NOT NULL, PRIMARY KEY (key, label)) WITHOUT ROWID;
+CREATE TABLE lemma_key (key TEXT PRIMARY KEY, labels INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE label_fts USING fts5(norm, content='label', content_rowid='id', tokenize='trigram');
 """
+#: written to ``PRAGMA user_version``; an index file of another version is built again, not read
+SCHEMA_VERSION = 2
 _INDEXES = """
 CREATE INDEX label_norm ON label (norm);
 CREATE INDEX entity_kind ON entity (kind, rank);
@@ -44,8 +53,12 @@ CREATE INDEX entity_kind ON entity (kind, rank);
 
 
 def normalise(text: str) -> str:
-    """Accent-, case- and punctuation-insensitive form: ``"Сечёнов, I.M."`` -> ``"сеченов i m"``."""
-    stripped = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    """Accent-, case- and punctuation-insensitive form: ``"Сечёнов, I.M."`` -> ``"сеченов i m"``.
+
+    й is a letter of its own, not an accented и: it is kept, so that the analyser knows "инновационный".
+    """
+    text = text.replace("й", _SHORT_I).replace("Й", _SHORT_I)
+    stripped = _MARKS.sub("", unicodedata.normalize("NFKD", text)).replace(_SHORT_I, "й")
     return _NON_WORD.sub(" ", stripped.casefold().replace("ё", "е")).strip()
 
 
@@ -91,13 +104,21 @@ def fill(db: sqlite3.Connection, target: Queryable, base_iri: str) -> None:
             if norm:
                 pending.append((weight(kind), len(norm), norm, number, text, lang, int(priority == ALT)))
     pending.sort()
-    label_rows = [(n, entity, text, lang, norm, alt)
+    started = time.perf_counter()
+    label_rows = [(n, entity, text, lang, norm, alt, keys_text(norm))
                   for n, (_w, _size, norm, entity, text, lang, alt) in enumerate(pending, start=1)]
     words = sorted({(word, row[0]) for row in label_rows for word in row[4].split()})
+    lemmas = sorted({(key, row[0]) for row in label_rows for key in row[6].replace("|", " ").split()})
+    counts = Counter(key for key, _label in lemmas)
+    log.info("search index: lemma keys of %d labels (%d distinct words) in %.1f s", len(label_rows),
+             label_keys.cache_info().currsize, time.perf_counter() - started)
     db.executescript(SCHEMA)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     db.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?,?)", entities)
-    db.executemany("INSERT INTO label VALUES (?,?,?,?,?,?)", label_rows)
+    db.executemany("INSERT INTO label VALUES (?,?,?,?,?,?,?)", label_rows)
     db.executemany("INSERT INTO word VALUES (?,?)", words)
+    db.executemany("INSERT INTO lemma VALUES (?,?)", lemmas)
+    db.executemany("INSERT INTO lemma_key VALUES (?,?)", sorted(counts.items()))
     db.execute("INSERT INTO label_fts (rowid, norm) SELECT id, norm FROM label")
     db.executescript(_INDEXES)
     db.commit()

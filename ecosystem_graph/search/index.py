@@ -2,13 +2,17 @@
 
 Every ``rdfs:label``, ``skos:prefLabel``, ``skos:altLabel`` and ``foaf:name`` (``@ru``, ``@en`` or plain) of
 every resource is normalised (:func:`normalise`: NFKD, combining marks dropped, case folded, ё → е,
-punctuation → spaces) and written to a SQLite database (:mod:`ecosystem_graph.search_build`). Hits are ranked:
+punctuation → spaces) and written to a SQLite database (:mod:`.build`). Hits are ranked:
 the whole label (an index on the normalised label), then a label that starts with the query (the same index),
 then a word that does (a table of words), then any substring (an FTS5 **trigram** index; queries of three
 characters or more); within each tier, whole words before parts of words ("sechenov" finds "Sechenov
 University" before "SechenovTech"), ecosystem things before n-ary fact nodes before ontology terms, then shorter
 labels first. Label ids are assigned in that last order, so each tier reads only its first few candidates in id
 order: a query that matches half a million labels costs about what one matching ten does.
+
+Each literal tier has a twin by lemmas, ranked just after it (:mod:`.matching`): the whole label, its first
+words, or some of its words, matched on the keys :mod:`.morphology` gives each word (Russian lemmas, English
+stems, both as transliteration skeletons), so "Зайцевым", "Zaitsev" and "Зайцев" find one person.
 
 The embedded store gets its index as ``{store_dir}/search/{generation}.sqlite``, written by the loader right
 after reasoning (:func:`build_index`), so it is ready when the generation is published; other backends and
@@ -19,6 +23,7 @@ subclass closure.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import os
 import sqlite3
@@ -29,8 +34,9 @@ from pathlib import Path
 
 from ..config import Settings
 from ..store import GenerationBuilder, GraphStore
-from .build import LANGUAGES, fill, normalise
+from .build import LANGUAGES, SCHEMA_VERSION, fill, normalise
 from .kinds import Queryable, local_name
+from .matching import WHOLE, QueryWord, lemma_tier, read_query
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +51,42 @@ _TIERS = (
     "AND w.word < :first || char(1114111) AND instr(' ' || l.norm, ' ' || :q) > 0 ORDER BY w.label LIMIT :k",
     "SELECT rowid FROM label_fts WHERE label_fts MATCH :match ORDER BY rowid LIMIT :k",
 )
-_CANDIDATES = "SELECT l.id, l.entity, l.text, l.lang, l.norm, l.alt, e.weight, e.rank, e.iri FROM label l " \
+_CANDIDATES = "SELECT l.id, l.entity, l.text, l.lang, l.norm, l.alt, e.weight, e.rank, e.iri, l.keys FROM label l " \
               "JOIN entity e ON e.id = l.entity WHERE l.id IN ({ids})"
 _COLUMNS = "iri, kind, class, label_ru, label_en, label_any, class_ru, class_en"
 _ENTRY = f"SELECT {_COLUMNS} FROM entity"
+_SCAN = 20_000  # labels read at most for the lemma tier
+_BATCH = 1024  # labels whose keys are read at once, at most
+_RANGE_CHECK = 2_000  # a prefix range looked up per batch of candidates only when it is this small
+_NO_MATCH = 99
+_TOP = "char(1114111)"
+_UNBOUNDED = -1  # a prefix range with more than _SCAN postings: not read
+#: postings of a query word: per key, and in its prefix range (None: no prefix; _UNBOUNDED: too many to read)
+_Cost = tuple[dict[str, int], int | None]
+
+
+def _cost(cost: _Cost) -> int:
+    """What reading a word's postings costs; a word with an unreadable prefix range drives last (reading only
+    its keys would miss the labels its prefix matches)."""
+    exact, ranged = cost
+    return sum(exact.values()) + (ranged if ranged is not None and ranged >= 0 else 0) + \
+        (1 << 40 if ranged == _UNBOUNDED else 0)
+
+
+def _literal_tier(q: str, norm: str) -> tuple[int, bool]:
+    """(tier, partial) of a label by its normalised text: 0 whole, 2 prefix, 4 word, 6 substring; 99 none."""
+    spaced = f" {norm}"
+    if norm == q:
+        tier = 0
+    elif norm.startswith(q):
+        tier = 2
+    elif spaced.find(f" {q}") >= 0:
+        tier = 4
+    elif q in norm:
+        tier = 6
+    else:
+        tier = _NO_MATCH
+    return tier, f" {q} " not in f" {norm} "
 
 
 @dataclass(frozen=True)
@@ -80,7 +118,7 @@ class Hit:
     entry: Entry
     matched: str  # the label that matched, as written
     matched_lang: str
-    tier: int  # 0 whole label, 1 label prefix, 2 word prefix, 3 substring
+    tier: int  # 0 whole label, 1 whole label by lemmas, 2 label prefix, 3 by lemmas, 4 word, 5 by lemmas, 6 substring
 
 
 def _entry(row: tuple) -> Entry:
@@ -103,7 +141,7 @@ class SearchIndex:
         return cls(db, path=path)
 
     def search(self, text: str, *, lang: str = "ru", limit: int = 10) -> list[Hit]:
-        """The best ``limit`` resources with a label containing ``text`` (normalised), ranked.
+        """The best ``limit`` resources with a label matching ``text``, ranked.
 
         Each tier yields its best few candidates in label-id order (entity weight, then label length), so a
         query matching half the graph costs no more than one matching a handful.
@@ -112,14 +150,20 @@ class SearchIndex:
         limit = max(1, min(limit, MAX_LIMIT))
         if not q:
             return []
+        query = read_query(q)
         params = {"q": q, "first": q.split()[0], "match": '"' + q + '"', "k": 4 * limit}
         with self._lock:
             ids = {row[0] for sql in (_TIERS if len(q) >= 3 else _TIERS[:3]) for row in self._db.execute(sql, params)}
+            ids |= self._lemma_candidates(query, 4 * limit)
             rows = self._db.execute(_CANDIDATES.format(ids=",".join(map(str, ids)))).fetchall() if ids else []
         best: dict[int, tuple] = {}
-        for _id, entity, matched, matched_lang, norm, alt, weight, rank, iri in rows:
-            tier = 0 if norm == q else 1 if norm.startswith(q) else 2 if f" {norm}".find(f" {q}") >= 0 else 3
-            partial = f" {q} " not in f" {norm} "
+        for _id, entity, matched, matched_lang, norm, alt, weight, rank, iri, keys in rows:
+            tier, partial = _literal_tier(q, norm)
+            by_lemmas = lemma_tier(query, keys) if tier > WHOLE else None
+            if by_lemmas is not None and by_lemmas < (tier, partial):
+                tier, partial = by_lemmas
+            if tier == _NO_MATCH:
+                continue
             pick = (tier, partial, matched_lang != lang, len(norm), alt)
             if entity not in best or pick < best[entity][0]:
                 best[entity] = (pick, (tier, partial, weight, len(norm), rank, alt, iri), matched, matched_lang)
@@ -127,6 +171,72 @@ class SearchIndex:
         entries = self._by_id([entity for entity, _ in top])
         return [Hit(entries[entity], matched, matched_lang, order[0])
                 for entity, (_pick, order, matched, matched_lang) in top]
+
+    def _lemma_candidates(self, query: tuple[QueryWord, ...], k: int) -> set[int]:
+        """The first ``k`` labels (in id order) whose words match every query word by lemma keys.
+
+        Postings are read for the query word with the fewest (the ``lemma_key`` counts), one stream per key in
+        label order merged lazily; the other words are looked up for each batch of those labels (the primary
+        key of ``lemma``), and at most :data:`_SCAN` labels are read. A prefix with more postings than that (a
+        query of two or three letters) is left to the literal tiers, which find such prefixes anyway.
+        """
+        if not query:
+            return set()
+        costs = {word: self._postings(word) for word in query}
+        driver = min(query, key=lambda word: _cost(costs[word]))
+        exact, ranged = costs[driver]
+        streams = [self._db.execute("SELECT label FROM lemma WHERE key = ? ORDER BY label", (key,))
+                   for key in exact]
+        if ranged is not None and ranged > 0:
+            streams.append(self._db.execute(f"SELECT label FROM lemma WHERE key > ? AND key < ? || {_TOP} "
+                                            "ORDER BY label", (driver.prefix, driver.prefix)))
+        others = [(word, costs[word]) for word in query if word is not driver]
+        found: set[int] = set()
+        read, last, batch, size = 0, -1, [], k
+        for (label,) in heapq.merge(*streams):
+            if label == last:
+                continue
+            last = label
+            batch.append(label)
+            read += 1
+            if len(batch) == size or read >= _SCAN:
+                found |= self._having(others, batch)
+                batch, size = [], min(4 * size, _BATCH)  # few labels at first: most queries stop there
+                if len(found) >= k or read >= _SCAN:
+                    break
+        if batch and len(found) < k:
+            found |= self._having(others, batch)
+        for stream in streams:
+            stream.close()
+        return set(sorted(found)[:k])
+
+    def _having(self, words: list[tuple[QueryWord, _Cost]], labels: list[int]) -> set[int]:
+        """The ``labels`` that have a key of each of ``words`` (or one in its prefix range, when that is small)."""
+        keep = set(labels)
+        for word, (exact, ranged) in words:
+            if not keep:
+                break
+            ids = ",".join(map(str, sorted(keep)))
+            where, args = f"key IN ({','.join('?' * len(exact))})", list(exact)
+            if ranged is not None and 0 < ranged <= _RANGE_CHECK:
+                where, args = f"({where} OR (key > ? AND key < ? || {_TOP}))", [*args, word.prefix, word.prefix]
+            if not args:
+                return set()
+            keep &= {row[0] for row in self._db.execute(
+                f"SELECT DISTINCT label FROM lemma WHERE label IN ({ids}) AND {where}", args)}
+        return keep
+
+    def _postings(self, word: QueryWord) -> _Cost:
+        """Postings per key of a word ({key: labels}, keys without any left out) and in its prefix range (None
+        when the word has no prefix, :data:`_UNBOUNDED` when that holds more than :data:`_SCAN`)."""
+        exact = dict(self._db.execute(f"SELECT key, labels FROM lemma_key WHERE key IN "
+                                      f"({','.join('?' * len(word.keys))})", sorted(word.keys)).fetchall())
+        if not word.prefix:
+            return exact, None
+        total, keys = self._db.execute(f"SELECT coalesce(sum(labels), 0), count(*) FROM (SELECT labels FROM "
+                                       f"lemma_key WHERE key > ? AND key < ? || {_TOP} LIMIT {_SCAN + 1})",
+                                       (word.prefix, word.prefix)).fetchone()
+        return exact, _UNBOUNDED if total > _SCAN or keys > _SCAN else int(total)
 
     def _by_id(self, ids: list[int]) -> dict[int, Entry]:
         sql = f"SELECT id, {_COLUMNS} FROM entity WHERE id IN ({','.join(map(str, ids))})"
@@ -181,6 +291,15 @@ def build(target: Queryable, base_iri: str, *, path: Path | None = None) -> Sear
     return SearchIndex.open(path)
 
 
+def _version(path: Path) -> int:
+    """The schema version an index file was written with (an older release's file is built again)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        db.close()
+
+
 def _drop_old_files(folder: Path, *, keep: Path) -> None:
     files = sorted(folder.glob("*.sqlite"))
     for old in files[:-_KEEP_FILES]:
@@ -229,7 +348,7 @@ def index_for(store: GraphStore, settings: Settings) -> SearchIndex:
         if generation in known:
             return known[generation]
         path = _file(settings, generation)
-        if path is not None and path.exists():
+        if path is not None and path.exists() and _version(path) == SCHEMA_VERSION:
             index = SearchIndex.open(path)
         else:
             log.info("building the search index of generation %s on first use", generation)

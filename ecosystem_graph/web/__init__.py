@@ -17,6 +17,7 @@ from ..config import Settings, get_settings
 from ..store import GraphStore, open_store
 from . import docs, editor, errors, explore, health, linked_data, named_queries, reconcile, search, service, sparql
 from . import graph_store as gsp
+from .caching import GenerationCaching
 from .fast_lane import SparqlFastLane
 from .limits import BodyLimit
 from .views import UI_DIR
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     app.include_router(editor.router)
     app.mount("/ui", StaticFiles(directory=UI_DIR), name="ui")
     app.add_middleware(SparqlFastLane, store=graph_store, settings=settings)  # inside the body limit and CORS
+    app.add_middleware(GenerationCaching, store=graph_store, settings=settings)  # around it: SPARQL GETs too
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,

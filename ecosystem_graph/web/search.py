@@ -1,4 +1,5 @@
-"""Search by label: JSON suggestions for the search box, and a results page."""
+"""Search by label: JSON suggestions for the search box, and a results page (one index, one ranking:
+search/index.py; word forms and transliteration as docs/ui.md, "Search", says)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from .views import IndexDep, LanguageDep, linker, render
 
 router = APIRouter(tags=["explore"])
 
-QueryText = Annotated[str, Query(max_length=200, description="Part of any label, Russian or English")]
+QueryText = Annotated[str, Query(max_length=200, description="Any label or part of it, Russian or English; word "
+                                  "forms (Зайцева, Сеченовском) and the other script (Zaytsev, Зайцев) match too")]
 
 
 def _result(hit: Hit, lang: str, href: str | None) -> dict[str, Any]:

@@ -54,7 +54,8 @@ def iris(hits: list[search.Hit]) -> list[str]:
     ("Сечёнов", "сеченов"),
     ("ЁЛКИН", "елкин"),
     ("Café  Señor!", "cafe senor"),
-    ("Инновационный территориальный кластер «Зеленоград»", "инновационныи территориальныи кластер зеленоград"),
+    ("Инновационный территориальный кластер «Зеленоград»", "инновационный территориальный кластер зеленоград"),
+    ("Пётр Йорк", "петр йорк"),  # й is a letter, not an accented и
     ("I.M. Sechenov", "i m sechenov"),
 ])
 def test_normalise_folds_case_accents_yo_and_punctuation(text: str, expected: str) -> None:
@@ -88,7 +89,7 @@ def test_ranking_exact_then_prefix_then_word_then_substring_then_shorter(index: 
     hits = index.search("био", limit=10)
     assert iris(hits) == ["organization/bio", "organization/bio-park", "organization/big-bio-park",
                           "organization/symbiosis"]
-    assert [h.tier for h in hits] == [0, 1, 2, 3]
+    assert [h.tier for h in hits] == [0, 2, 4, 6]  # the odd tiers are the same by lemmas
 
 
 def test_short_queries_match_word_prefixes(index: search.SearchIndex) -> None:
@@ -165,4 +166,4 @@ def test_the_named_query_is_the_slow_path_to_the_same_answer(project_settings: S
     assert [int(r["rank"]["value"]) for r in rows] == sorted(int(r["rank"]["value"]) for r in rows)
     assert all(search.normalise(text) in search.normalise(r["label"]["value"]) for r in rows)
     fast = search.index_for(project_store, project_settings).search(text, limit=50)
-    assert {r["resource"]["value"] for r in rows} == {h.entry.iri for h in fast}
+    assert {r["resource"]["value"] for r in rows} <= {h.entry.iri for h in fast}  # the index also reads lemmas
