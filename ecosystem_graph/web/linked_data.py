@@ -20,7 +20,6 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import NotAcceptable, NotFound
 from ..views import describe
-from ..views.words import messages
 from .deps import SettingsDep, StoreDep
 from .negotiation import negotiate
 from .views import LANGUAGES, LanguageDep, linker, render
@@ -95,7 +94,7 @@ async def resource_page(path: Slug, request: Request, store: StoreDep, settings:
                                    linker=linker(settings.base_iri, lang), timeout=settings.query_timeout)
     formats = [{"name": FORMAT_NAMES[ext], "media_type": media_type, "href": f"/data/{quote(path)}.{ext}"}
                for ext, media_type in describe.EXTENSIONS.items()]
-    return render(request, "resource.html", lang=lang, view=view, formats=formats, m=messages(lang))
+    return render(request, "resource.html", lang=lang, view=view, formats=formats)
 
 
 def _page(*args: Any, **kwargs: Any) -> Any:
