@@ -30,6 +30,7 @@ def editor_config(base_iri: str, root: str, catalogue: CatalogueDep, lang: str =
         "lang": lang,
         "translations": editor_translations(lang),
         "pagePrefix": base_iri + "id/",
+        "ontologyPrefix": base_iri + "ontology",
     }
 
 

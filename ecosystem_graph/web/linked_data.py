@@ -22,7 +22,7 @@ from ..errors import NotAcceptable, NotFound
 from ..views import describe
 from .deps import SettingsDep, StoreDep
 from .negotiation import negotiate
-from .views import LANGUAGES, LanguageDep, linker, render
+from .views import LANGUAGES, IndexDep, LanguageDep, linker, render
 
 router = APIRouter(tags=["linked data"])
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
@@ -88,10 +88,11 @@ async def resource(path: Slug, request: Request, store: StoreDep, settings: Sett
 
 @_get_and_head("/page/{path:path}", response_class=HTMLResponse,
                   summary="The HTML page of an individual, in Russian or English", responses=_ERRORS)
-async def resource_page(path: Slug, request: Request, store: StoreDep, settings: SettingsDep,
+async def resource_page(path: Slug, request: Request, store: StoreDep, settings: SettingsDep, index: IndexDep,
                         lang: LanguageDep) -> HTMLResponse:
     view = await run_in_threadpool(_page, store, f"{settings.base_iri}id/{path}", lang=lang,
-                                   linker=linker(settings.base_iri, lang), timeout=settings.query_timeout)
+                                   linker=linker(settings.base_iri, lang), timeout=settings.query_timeout,
+                                   index=index, texts=settings.texts_path)
     formats = [{"name": FORMAT_NAMES[ext], "media_type": media_type, "href": f"/data/{quote(path)}.{ext}"}
                for ext, media_type in describe.EXTENSIONS.items()]
     return render(request, "resource.html", lang=lang, view=view, formats=formats)
