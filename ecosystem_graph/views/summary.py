@@ -118,12 +118,13 @@ def summary(store: GraphStore, index: SearchIndex, iri: str, *, lang: str, href:
             line = lines.get(item) or Line(link(row["item"]))
             others = line.with_ + tuple(link(row["with"]) for _ in (1,) if "with" in row
                                         and row["with"]["value"] not in {w.iri for w in line.with_})
-            text, text_lang = line.text, line.text_lang
-            if "text" in row and (text is None or (text_lang != lang and row["text"].get("xml:lang") == lang)):
-                text, text_lang = row["text"]["value"], row["text"].get("xml:lang")
+            quoted: str | None = line.text
+            quoted_lang: str | None = line.text_lang
+            if "text" in row and (quoted is None or (quoted_lang != lang and row["text"].get("xml:lang") == lang)):
+                quoted, quoted_lang = row["text"]["value"], row["text"].get("xml:lang")
             lines[item] = Line(line.item, date=line.date or (row["date"]["value"] if "date" in row else None),
                                with_=others, role=line.role or (link(row["role"]) if "role" in row else None),
-                               text=text, text_lang=text_lang)
+                               text=quoted, text_lang=quoted_lang)
         ordered = sorted(lines.values(), key=lambda ln: (ln.date or "9999", ln.item.text.lower()))
         sections.append(Section(key, tuple(ordered)))
     return tuple(sections)

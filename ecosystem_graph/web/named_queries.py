@@ -97,9 +97,9 @@ async def run_named_query(name: str, request: Request, store: StoreDep, settings
     if _wants_page(request):
         view = await run_in_threadpool(query_page.run, store, index, query, given, lang=lang,
                                        href=linker(settings.base_iri, lang).href, timeout=settings.query_timeout)
-        response = render(request, "queries.html", lang=lang, queries=[view], single=True)
-        response.headers["Vary"] = "Accept, Accept-Language"
-        return response
+        page = render(request, "queries.html", lang=lang, queries=[view], single=True)
+        page.headers["Vary"] = "Accept, Accept-Language"
+        return page
     response = await run_query(request, store, settings, query.sparql, params=params,
                                substitutions=query.bindings({k: v for k, v in given.items() if v != ""}),
                                include_inferred=protocol.wants_inferred(params))

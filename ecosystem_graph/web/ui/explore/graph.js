@@ -82,7 +82,7 @@
   function layout() {
     if (iri) {  // rings around the resource: its neighbours, then what the facts and expansions add
       // labels count as part of each node, so that the rings leave room for them
-      cy.layout({ name: "breadthfirst", circle: true, roots: cy.getElementById(iri), directed: false, spacingFactor: 1.2,
+      cy.layout({ name: "breadthfirst", circle: true, roots: cy.getElementById(iri), directed: false, spacingFactor: 1.6,
                   padding: 30, animate: false, avoidOverlap: true, nodeDimensionsIncludeLabels: true }).run();
     } else {
       cy.layout({ name: "cose", animate: false, randomize: !laidOut, padding: 30, numIter: 2500,

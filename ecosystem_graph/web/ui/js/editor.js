@@ -57,7 +57,7 @@
 
   function isData(node) {
     var element = node.nodeType === 1 ? node : node.parentElement;
-    return !element || element.closest(".CodeMirror, .dataTable tbody, pre, .CodeMirror-hints");
+    return !element || element.closest(".CodeMirror-lines, .dataTable tbody, pre, .CodeMirror-hints");
   }
 
   function localHref(href) {
@@ -86,7 +86,7 @@
     }
     var elements = [root].concat(Array.prototype.slice.call(root.querySelectorAll("[title], [placeholder], [aria-label]")));
     elements.forEach(function (element) {
-      if (element.closest(".CodeMirror, .dataTable tbody")) { return; }
+      if (element.closest(".CodeMirror-lines, .dataTable tbody")) { return; }
       ATTRIBUTES.forEach(function (name) {
         var value = element.getAttribute && element.getAttribute(name);
         var text = value && translated(value);
