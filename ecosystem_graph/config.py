@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     source_dirs: list[Path] = Field(default_factory=lambda: [Path("ontology"), Path("data")])
     shapes_file: Path = Path("ontology/shapes.ttl")
     queries_dir: Path = Path("sparql")
+    texts_dir: Path = Field(default=Path("../shared/sources"),
+                            description="Folder of the source documents' texts, named by their eco:fileName; a "
+                                        "source's page shows its text when the file is there")
 
     backend: Literal["embedded", "memory", "remote"] = "embedded"
     store_path: Path = Path("var/store")
@@ -85,6 +88,10 @@ class Settings(BaseSettings):
     @property
     def queries_path(self) -> Path:
         return self.resolve(self.queries_dir)
+
+    @property
+    def texts_path(self) -> Path:
+        return self.resolve(self.texts_dir)
 
     @property
     def read_only(self) -> bool:
