@@ -1,25 +1,20 @@
 """Lemmatised keys of names, so that "Сеченовского университета" and "Сеченовский университет" are one name.
 
 pymorphy3 alone (no natasha models): the reconciliation API needs only this and starts in a fraction of a second.
+The analyser is the search index's (:func:`..search.morphology.analyser`): one dictionary in memory per process.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+
+from ..search.morphology import analyser
 
 _WORD = re.compile(r"[0-9A-Za-zА-Яа-яЁё]+(?:-[0-9A-Za-zА-Яа-яЁё]+)*")
 #: words that carry no identity of a name ("им." in "МГМУ им. И.М. Сеченова", conjunctions, prepositions)
 STOP = frozenset({"и", "в", "во", "на", "по", "с", "со", "им", "имени", "о", "об", "для", "при", "the", "of", "and",
                   "for", "at"})
-
-
-@functools.lru_cache(maxsize=1)
-def analyser() -> Any:
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
 
 
 @functools.lru_cache(maxsize=50_000)

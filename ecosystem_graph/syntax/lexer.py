@@ -1,10 +1,10 @@
 """The SPARQL 1.1 terminals (grammar section 19.8), read exactly, and the canonical text made from them.
 
-The canonical text is the request as the tokens say it: one space between tokens, no comments, every string
-written again in the short double-quoted form, ``\\u`` escapes decoded. It is what every check parses and what the
-engine runs (:mod:`.reading`), so a text that two parsers would read differently (a comment ended by ``\\r``, a
-long string ending in an escaped quote) is never run as written: whatever it was, the engine gets the one
-reading that was checked. Nothing here decides security on its own.
+The canonical text is the request as the tokens say it: no comments, one space where the client had space or a
+comment, every string written again in the short double-quoted form, ``\\u`` escapes decoded. It is what every
+check parses and what the engine runs (:mod:`.reading`), so a text that two parsers would read differently (a
+comment ended by ``\\r``, a long string ending in an escaped quote) is never run as written: whatever it was, the
+engine gets the one reading that was checked. Nothing here decides security on its own.
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ _ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "\\": "\\", '
 _WRITE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _ESCAPE = re.compile(rf"{_UCHAR}|{_ECHAR}")
 _OPENING = {"{": "}", "(": ")", "[": "]"}
-_PATH_MODIFIERS = ("*", "+", "?")
 
 #: the deepest nesting of ``{``, ``(`` and ``[`` a request may have: rdflib's parser (the checks) reads 30 groups
 #: or 25 parentheses before Python's recursion limit; real queries stay under ten (docs/security.md)
@@ -172,8 +171,8 @@ def canonical(text: str) -> Canonical:
 
 
 def write(found: list[Token] | tuple[Token, ...]) -> str:
-    """Tokens with one space between them, except where SPARQL wants them touching: a language tag after its
-    string, ``^^`` between a string and its datatype, and a path modifier that touched its path."""
+    """Tokens with one space between them where the client's text had space or a comment, none where they
+    touched (:func:`_spaced`)."""
     parts: list[str] = []
     for index, token in enumerate(found):
         if index and _spaced(found, index):
@@ -183,7 +182,10 @@ def write(found: list[Token] | tuple[Token, ...]) -> str:
 
 
 def _spaced(found: list[Token] | tuple[Token, ...], index: int) -> bool:
-    token = found[index]
-    if token.glued and token.text in _PATH_MODIFIERS:  # rdflib reads <p>* as a path only with no space in it
+    """Whether a space goes before token ``index``. Tokens that touched in the client's text touch again (Oxigraph
+    reads ``COALESCE (`` as an error, rdflib ``<p> *`` as no path), except two strings, whose rewritten quotes could
+    run together; a language tag or ``^^`` always touches its neighbours."""
+    token, previous = found[index], found[index - 1]
+    if token.kind == "langtag" or token.text == "^^" or previous.text == "^^":
         return False
-    return token.kind != "langtag" and token.text != "^^" and found[index - 1].text != "^^"
+    return not token.glued or (token.kind == "string" and previous.kind == "string")

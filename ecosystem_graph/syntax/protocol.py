@@ -1,5 +1,5 @@
 """The SPARQL 1.1 Protocol's rules, independent of HTTP: which operation a request carries, its dataset, and
-the checks made on the text before it reaches the store.
+the checks made on the text before it reaches the store, and the operation a POST body carries.
 
 The checks are made on the one reading of the request (:mod:`.reading`): ``SERVICE`` is refused unless
 federation is allowed, ``LOAD`` always; the ``using-graph-uri`` / ``using-named-graph-uri`` parameters of an
@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
-from ..errors import QueryError
+from ..errors import QueryError, UnsupportedMediaType
 from .bounded import is_bounded
 from .lexer import canonical, write
 from .reading import Reading, read_query, read_update
@@ -168,3 +169,52 @@ def read_operation(params: Sequence[tuple[str, str]], *, direct_query: str | Non
     # A protocol dataset replaces the query's own: graphs not named in it are not part of it.
     return Operation(query=queries[0], default_graphs=iris("default-graph-uri"),
                      named_graphs=iris("named-graph-uri"), include_inferred=include_inferred)
+
+
+# --- a POST's body -----------------------------------------------------------------------------------------------
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+def post_operation(content_type_header: str | None, body: bytes,
+                   params: list[tuple[str, str]]) -> Operation | None:
+    """The operation a POST carries; a form's fields are added to ``params`` (the URL's parameters).
+
+    :raises UnsupportedMediaType: see :func:`_content_type`.
+    :raises QueryError: a body that is not UTF-8, or an operation :func:`read_operation` refuses.
+    """
+    media_type = _content_type(content_type_header)
+    text = _decode(body)
+    if media_type == FORM:
+        try:
+            params += parse_qsl(text, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise QueryError("the form's fields are not UTF-8 once percent-decoded") from None
+        return read_operation(params)
+    direct = {"direct_query": text} if media_type == QUERY else {"direct_update": text}
+    return read_operation(params, **direct)
+
+
+def _content_type(header: str | None) -> str:
+    """The media type of a query or update body.
+
+    :raises UnsupportedMediaType: not one of the three the Protocol defines, or a charset other than UTF-8.
+    """
+    media_type, *params = [part.strip() for part in (header or "").split(";")]
+    media_type = media_type.lower()
+    if media_type not in (FORM, QUERY, UPDATE):
+        raise UnsupportedMediaType(f"POST a query as {FORM} or {QUERY}, an update as {FORM} or {UPDATE}; "
+                                   f"got {media_type or 'no Content-Type'}")
+    charset = next((p.split("=", 1)[1].strip().strip('"').lower() for p in params
+                    if p.lower().startswith("charset=")), None)
+    if charset not in (None, "utf-8", "utf8", "us-ascii"):
+        raise UnsupportedMediaType(f"request bodies are read as UTF-8, not {charset}")
+    return media_type
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise QueryError(f"the request body is not UTF-8: {error}") from None

@@ -22,8 +22,8 @@ ROOMS: dict[int, tuple[str, ...]] = {
     1: ("syntax",),  # the one reading of a SPARQL request
     2: ("store",),
     3: ("sources",),
-    4: ("gate", "reasoning", "search", "synthetic", "drafting"),
-    5: ("pipeline",),
+    4: ("gate", "reasoning", "search", "synthetic"),
+    5: ("pipeline", "drafting"),
     6: ("views",),
     7: ("web",),
     8: ("cli",),

@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from ecosystem_graph.config import Settings
-from ecosystem_graph.errors import QueryError
+from ecosystem_graph.errors import MalformedRequest, QueryError
 from ecosystem_graph.pipeline.writes import checked_update
 from ecosystem_graph.syntax.bounded import is_bounded
 from ecosystem_graph.syntax.lexer import MAX_NESTING, canonical
@@ -46,9 +46,9 @@ def test_the_engine_itself_reads_service_in_the_bypasses(text: str) -> None:
     assert read_query(text).uses_service
 
 
-def test_canonical_text_is_the_tokens_one_space_apart() -> None:
-    text = "PREFIX ex: <http://e/>\nSELECT ?x # comment\r\nWHERE{?x ex:p 'it\\'s'@en-GB;ex:q \"1\"^^ex:t.}"
-    assert canonical(text).text == 'PREFIX ex: <http://e/> SELECT ?x WHERE { ?x ex:p "it\'s"@en-GB ; ex:q "1"^^ex:t . }'
+def test_canonical_text_is_the_tokens_without_comments_or_long_strings() -> None:
+    text = "PREFIX ex: <http://e/>\nSELECT ?x # comment\r\nWHERE{?x ex:p 'it\\'s'@en-GB;ex:q \"\"\"1\"\"\"^^ex:t.}"
+    assert canonical(text).text == 'PREFIX ex: <http://e/> SELECT ?x WHERE{?x ex:p "it\'s"@en-GB;ex:q "1"^^ex:t.}'
     assert canonical(canonical(text).text).text == canonical(text).text, "canonical text is a fixed point"
 
 
@@ -96,3 +96,10 @@ def test_graph_management_needs_the_admin_setting(update: str, allowed: bool) ->
         checked_update(Settings(), update)
     if "inferred" not in update:
         assert checked_update(Settings(allow_graph_management=True), update)
+
+
+
+def test_a_malformed_query_is_reported_at_its_place_in_the_text_sent() -> None:
+    """Not in the canonical text: the comment and spaces the client wrote still count."""
+    with pytest.raises(MalformedRequest, match=r"^error at 4:18: "):
+        read_query("PREFIX ex: <http://e/>\nSELECT *\n# a comment\nWHERE { ?s ?p ?o ?x }")
