@@ -17,12 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from ecosystem_graph.config import Settings
-from ecosystem_graph.drafting.compare import Curated, compare
+from ecosystem_graph.drafting.compare import Curated, compare, project_store
 from ecosystem_graph.drafting.drafter import draft
 from ecosystem_graph.drafting.reconcile import Catalogue
-from ecosystem_graph.sources.files import discover
-from ecosystem_graph.store import GraphStore, open_store
+from ecosystem_graph.store import GraphStore
 from ecosystem_graph.vocab import graph_iri
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,14 +30,7 @@ CURATED = {"000_787c4306e1906a61.txt": "data/sechenov-zelenograd-agreement-2017.
 
 
 def store_without(without: str | None) -> GraphStore:
-    settings = Settings(project_dir=REPO, backend="memory")
-    store = open_store(settings)
-    with store.new_generation() as generation:
-        for f in discover(settings.source_paths, project_dir=REPO, base_iri=BASE):
-            if str(f.relative) != without:
-                generation.load(None, f.media_type, path=str(f.path), graph=f.graph)
-        generation.commit()
-    return store
+    return project_store(REPO, without=without)
 
 
 def cli_seconds(source: Path, runs: int = 3) -> list[float]:

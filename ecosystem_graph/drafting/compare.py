@@ -7,8 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from ..config import Settings
+from ..sources.files import discover
+from ..store import GraphStore, open_store
 from ..vocab import RDFS, SKOS, ontology_ns
 from .article import split
 from .lemmas import key
@@ -110,6 +114,19 @@ class Comparison:
         right = sum(s.right for s in self.scores.values())
         drafted = sum(s.drafted for s in self.scores.values())
         return right / drafted if drafted else 1.0
+
+
+def project_store(project_dir: Path, *, without: str | None = None) -> GraphStore:
+    """The project's source files, minus ``without`` (a path relative to the project), in a memory store and
+    ungated: the graph a draft of that file is measured against, as if the file had never been curated."""
+    settings = Settings(project_dir=project_dir, backend="memory")
+    store = open_store(settings)
+    with store.new_generation() as generation:
+        for found in discover(settings.source_paths, project_dir=project_dir, base_iri=settings.base_iri):
+            if str(found.relative) != without:
+                generation.load(None, found.media_type, path=str(found.path), graph=found.graph)
+        generation.commit()
+    return store
 
 
 def compare(draft: Draft, curated: Curated) -> Comparison:

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem_graph.config import Settings
-from ecosystem_graph.sources.files import discover
-from ecosystem_graph.store import GraphStore, open_store
+from ecosystem_graph.drafting.compare import project_store
+from ecosystem_graph.store import GraphStore
 
 from ..conftest import REPO, shared_dir
 
@@ -26,14 +25,7 @@ def source_path(name: str) -> Path:
 
 def store_of(without: str | None = None) -> GraphStore:
     """The project's files (minus ``without``, a path relative to the project) in a memory store, ungated."""
-    settings = Settings(project_dir=REPO, backend="memory")
-    store = open_store(settings)
-    with store.new_generation() as generation:
-        for f in discover(settings.source_paths, project_dir=REPO, base_iri=BASE):
-            if str(f.relative) != without:
-                generation.load(None, f.media_type, path=str(f.path), graph=f.graph)
-        generation.commit()
-    return store
+    return project_store(REPO, without=without)
 
 
 @pytest.fixture(scope="session")

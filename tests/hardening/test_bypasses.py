@@ -28,13 +28,6 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         yield running
 
 
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    canary = Listener()
-    yield canary
-    canary.close()
-
-
 @pytest.fixture(scope="module")
 def client() -> Iterator[httpx.Client]:
     with httpx.Client(timeout=60) as http:

@@ -28,13 +28,6 @@ EX = "https://example.org/security/"
 PASSWD_MARKER = "root:x:0:0"  # the first line of /etc/passwd on any Linux
 
 
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    canary = Listener()
-    yield canary
-    canary.close()
-
-
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """Writable (API token), size limits, no CORS configured: the defaults a public deployment starts from."""
