@@ -19,6 +19,7 @@ from .. import __version__
 from ..config import Settings
 from ..errors import ConfigError, NotFound, QueryError, SourceError
 from ..store import GraphStore, QueryRequest, formats, open_store
+from . import serving
 from .console import EXIT_CHECKS_FAILED, configure_logging, console, out, report_errors
 
 if TYPE_CHECKING:
@@ -383,14 +384,15 @@ def serve(
     project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt = None, base_iri: BaseOpt = None,
     rebuild: Annotated[bool, typer.Option("--rebuild/--no-rebuild", help="Build the store first when it is "
                                           "missing or older than the sources")] = True,
-    workers: Annotated[int, typer.Option(help="HTTP server processes (each with its own query workers)")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="HTTP server processes, each with its own query processes (default: one per core, at most "
+        f"{serving.MAX_DEFAULT_PROCESSES}, on the embedded and remote stores; 1 on the memory store)")] = None,
     access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request")] = False,
 ) -> None:
     """Serve the SPARQL endpoint, linked data and the web UI (builds the store first when needed)."""
-    from . import serving
-
     settings = settings_from(project, store, backend, base_iri, host=host, port=port)
     serving.check_free(settings.host, settings.port)
+    workers = workers or serving.default_processes(settings)
     graph_store = open_store(settings)
     if workers == 1:
         graph_store.warm_up()  # the query processes start now, beside the imports and the check below
@@ -402,7 +404,8 @@ def serve(
             raise typer.Exit(code)
     elif rebuild:
         _build_if_stale(graph_store, settings)
-    console.print(f"serving on http://{settings.host}:{settings.port}/  (SPARQL: /sparql)")
+    console.print(f"serving on http://{settings.host}:{settings.port}/  (SPARQL: /sparql) with "
+                  f"{serving.describe_processes(settings, workers)}")
     serving.run(settings, graph_store, workers=workers, access_log=access_log,
                 log_level="debug" if State.verbose else "info")
 

@@ -43,6 +43,28 @@ STARTUP_FAILURE = 3
 RESTART_DELAY = 1.0
 
 
+#: the most HTTP processes ``serve`` starts by itself: past that, the Python layer is not where the time goes
+MAX_DEFAULT_PROCESSES = 8
+
+
+def default_processes(settings: Settings) -> int:
+    """HTTP processes for this machine: one per core (the Python layer is the limit of one process, about a fifth
+    of what ``oxigraph serve`` answers), one for the memory store, which a forked process would not share."""
+    if settings.backend == "memory":
+        return 1
+    return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_PROCESSES))
+
+
+def describe_processes(settings: Settings, processes: int) -> str:
+    """The choice, said at start: how many processes of each kind, and how to change it."""
+    query = settings.query_workers if settings.backend == "embedded" else 0
+    cores = os.cpu_count() or 1
+    text = f"{processes} HTTP process{'es' if processes > 1 else ''}"
+    if query:
+        text += f" × {query} query process{'es' if query > 1 else ''}"
+    return f"{text} on {cores} core{'s' if cores > 1 else ''} (--workers, ECOSYSTEM_GRAPH_QUERY_WORKERS to change)"
+
+
 def check_free(host: str, port: int) -> None:
     """Fail before building or starting anything when ``host:port`` cannot be listened on (another server there,
     an address not of this machine). uvicorn would report it only after start-up, with exit code 3.

@@ -115,8 +115,9 @@ def _read(text: str, update: bool) -> Reading:
             source, target = (_graph_name(graph) for graph in operation["graph"])
             written.append(target)
             emptied += [target] if name == "Copy" else [target, source] if name == "Move" else []
-    return Reading(text, True, _named(tree.algebra, "ServiceGraphPattern"),
-                   _named(tree.algebra, "Load"), False, tuple(written), tuple(emptied), variable)
+    operations = getattr(tree, "algebra", None) or []
+    return Reading(text, True, _named(operations, "ServiceGraphPattern"), _named(operations, "Load"), False,
+                   tuple(written), tuple(emptied), variable)
 
 
 def read_query(text: str) -> Reading:

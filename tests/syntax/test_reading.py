@@ -103,3 +103,10 @@ def test_a_malformed_query_is_reported_at_its_place_in_the_text_sent() -> None:
     """Not in the canonical text: the comment and spaces the client wrote still count."""
     with pytest.raises(MalformedRequest, match=r"^error at 4:18: "):
         read_query("PREFIX ex: <http://e/>\nSELECT *\n# a comment\nWHERE { ?s ?p ?o ?x }")
+
+
+@pytest.mark.parametrize("update", ["", "  # only a comment\n", "PREFIX ex: <http://e/>"])
+def test_an_empty_update_reads_as_one_that_does_nothing(update: str) -> None:
+    """Found by schemathesis: rdflib translates an empty update to a bare list."""
+    reading = read_update(update)
+    assert (reading.written, reading.emptied, reading.uses_load, reading.uses_service) == ((), (), False, False)
