@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..errors import MalformedRequest, QueryError
+from ..errors import QueryError
 from .lexer import Canonical, canonical
 
 _PARSING = threading.Lock()  # rdflib's literal normalisation is a module flag: off while we parse
@@ -48,7 +48,7 @@ def _parse(text: str, *, update: bool) -> Any:
         except RecursionError:
             raise QueryError("the request nests too deeply to be read") from None
         except Exception as error:  # pyparsing and rdflib raise several types for malformed text
-            raise MalformedRequest(f"not a SPARQL {'update' if update else 'query'}: {_message(error)}") from None
+            raise QueryError(f"not a SPARQL {'update' if update else 'query'}: {_message(error)}") from None
         finally:
             rdflib.NORMALIZE_LITERALS = normalise
 
@@ -142,7 +142,7 @@ def _located(text: str, *, update: bool) -> Reading:
         if found is None:
             raise
         position = read.position(int(found.group(1)), text)
-        raise MalformedRequest(f"error at {position}: {_AT.sub('', str(error))}") from None
+        raise QueryError(f"error at {position}: {_AT.sub('', str(error))}") from None
 
 
 def tokens_of(text: str) -> Canonical:

@@ -14,6 +14,10 @@ from ..errors import QueryError
 from .deps import SettingsDep, StoreDep
 
 router = APIRouter(tags=["reconciliation"])
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "queries is not a JSON object of queries, or the request is malformed"},
+    413: {"description": "The request body is over the configured size"},
+}
 
 
 def _queries(text: str) -> dict[str, Any]:
@@ -41,13 +45,15 @@ async def _answer(request: Request, store: Any, settings: Any, queries: str | No
     return await run_in_threadpool(run)
 
 
-@router.get("/reconcile", name="reconcile_get", summary="Reconciliation service: manifest, or a batch of queries")
+@router.get("/reconcile", name="reconcile_get", summary="Reconciliation service: manifest, or a batch of queries",
+            responses=_ERRORS)
 async def reconcile_get(request: Request, store: StoreDep, settings: SettingsDep,
                         queries: Annotated[str | None, Query(max_length=100_000)] = None) -> dict[str, Any]:
     return await _answer(request, store, settings, queries)
 
 
-@router.post("/reconcile", summary="Reconciliation service: a batch of queries as a form (OpenRefine)")
+@router.post("/reconcile", summary="Reconciliation service: a batch of queries as a form (OpenRefine)",
+             responses=_ERRORS)
 async def reconcile_post(request: Request, store: StoreDep, settings: SettingsDep,
                          queries: Annotated[str | None, Form(max_length=100_000)] = None) -> dict[str, Any]:
     return await _answer(request, store, settings, queries)

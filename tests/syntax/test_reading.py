@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from ecosystem_graph.config import Settings
-from ecosystem_graph.errors import MalformedRequest, QueryError
+from ecosystem_graph.errors import QueryError
 from ecosystem_graph.pipeline.writes import checked_update
 from ecosystem_graph.syntax.bounded import is_bounded
 from ecosystem_graph.syntax.lexer import MAX_NESTING, canonical
@@ -101,7 +101,7 @@ def test_graph_management_needs_the_admin_setting(update: str, allowed: bool) ->
 
 def test_a_malformed_query_is_reported_at_its_place_in_the_text_sent() -> None:
     """Not in the canonical text: the comment and spaces the client wrote still count."""
-    with pytest.raises(MalformedRequest, match=r"^error at 4:18: "):
+    with pytest.raises(QueryError, match=r"^error at 4:18: "):
         read_query("PREFIX ex: <http://e/>\nSELECT *\n# a comment\nWHERE { ?s ?p ?o ?x }")
 
 
