@@ -300,14 +300,16 @@ def _remove(current: Text, wanted: list[str], base_iri: str) -> tuple[Text, int,
 
 
 def _line_edits(text: str, triple: str) -> list[str]:
-    """Candidate texts without one line that may state ``triple``: the line dropped, or, when it ends its
-    statement, dropped with the ``;`` before it turned into the ``.``."""
+    """Candidate texts without the words that may state ``triple``: the object taken out of a line's object list
+    (``, o`` or ``o ,``), the line dropped, or, when it ends its statement, dropped with the ``;`` before it
+    turned into the ``.``."""
     lines = text.splitlines(keepends=True)
     needle = _needle(triple)
     found = []
     for i, line in enumerate(lines):
         if needle not in line:
             continue
+        found += ["".join([*lines[:i], edited, *lines[i + 1:]]) for edited in _list_edits(line, needle)]
         found.append("".join(lines[:i] + lines[i + 1:]))
         if line.split("#")[0].rstrip().endswith(".") and i > 0:
             previous = next((j for j in range(i - 1, -1, -1) if lines[j].strip()), None)
@@ -317,6 +319,24 @@ def _line_edits(text: str, triple: str) -> list[str]:
                 closed = before[:-1].rstrip() + " ." + ending
                 found.append("".join([*lines[:previous], closed, *lines[previous + 1:i], *lines[i + 1:]]))
     return found
+
+
+def _list_edits(line: str, needle: str) -> list[str]:
+    """The line without one term of an object list that contains ``needle``, with its comma."""
+    edits = []
+    for match in re.finditer(re.escape(needle), line):
+        start, end = match.start(), match.end()
+        while start > 0 and not line[start - 1].isspace() and line[start - 1] != ",":
+            start -= 1
+        while end < len(line) and not line[end].isspace() and line[end] not in ",;":
+            end += 1
+        before = re.search(r",\s*$", line[:start])
+        after = re.match(r"\s*,\s*", line[end:])
+        if before:
+            edits.append(line[:before.start()] + line[end:])
+        if after:
+            edits.append(line[:start] + line[end + after.end():])
+    return edits
 
 
 def _needle(triple: str) -> str:
