@@ -1,14 +1,14 @@
 """Write the journaled changes into the curated source files (``ecosystem-graph changes squash``), so that the
 files, reviewed with ``git diff``, say what the API accepted, and the journal holds only what they cannot say.
 
-Entries are taken oldest first. An RDF Patch entry's additions are appended to the Turtle (or N-Triples) file of
-the graph they touch, as one block that names the entry, in the file's own prefixes; everything above that block
-stays byte for byte. A removal deletes the one line that states the triple (a whole ``s p o .`` line, or one
-``p o ;`` line of a subject's list), and only when the file, parsed again, holds exactly the triples it held less
-that one; otherwise the entry is kept, with a message naming the file and the triple: the file is never
-re-serialised, since that would drop its comments and layout. Kept as well, and reported: SPARQL Update entries
-(``.ru``: their change is not stated), writes to graphs that no source file loads (the API's own graphs: a new
-document would need its ontology header and catalog entry, a curator's decision), triples with blank nodes, and
+Entries are taken oldest first. An RDF Patch entry's additions are appended to the Turtle (or N-Triples) file of the
+graph they touch, as one block that names the entry, in the file's own prefixes; everything above that block stays
+byte for byte. A removal takes out only the words that state the triple (one term of an object list, a ``p o ;``
+line of a subject's list, or a whole ``s p o .`` line), and only when the file, parsed again, holds exactly the
+triples it held less that one; otherwise the entry is kept, with a message naming the file and the triple: the file
+is never re-serialised, since that would drop its comments and layout. Kept as well, and reported: SPARQL Update
+entries (``.ru``: their change is not stated), writes to graphs that no source file loads (the API's own graphs: a
+new document would need its ontology header and catalog entry, a curator's decision), triples with blank nodes, and
 files in other formats. An entry after a kept one that touches one of its graphs (any graph, after a ``.ru``) is
 kept too, so that ``load`` (the files, then the journal replayed) gives the same store as before the squash.
 
@@ -109,6 +109,10 @@ def plan(settings: Settings, journal: Journal) -> Plan:
 
     :raises SourceError: a journal entry or a source file cannot be read or does not parse.
     """
+    manifest = journal.squashed_folder / MANIFEST
+    if manifest.exists():  # its temporary files are not stale: planning would remove them
+        raise SourceError(manifest, "an interrupted squash is pending; run `changes squash` (no --dry-run) to "
+                                    "finish it")
     sources = {f.graph: f for f in discover(settings.source_paths, project_dir=settings.project_dir,
                                             base_iri=settings.base_iri)}
     texts: dict[Path, Text] = {}
