@@ -227,7 +227,8 @@ def _write_whole(path: Path, chunks: Iterable[bytes]) -> None:
         partial.unlink(missing_ok=True)
 
 
-changes_app = typer.Typer(help="The journal of accepted writes (changes/): list them, export them.",
+changes_app = typer.Typer(help="The journal of accepted writes (changes/): list them, export them, squash them "
+                               "into the source files.",
                           no_args_is_help=False, invoke_without_command=True)
 app.add_typer(changes_app, name="changes")
 
@@ -259,6 +260,26 @@ def changes_export(project: ProjectOpt = None) -> None:
 
     for entry in Journal(settings_from(project).changes_dir).entries():
         sys.stdout.write(f"# {entry.path.name}\n{entry.path.read_text(encoding='utf-8')}")
+
+
+@changes_app.command("squash")
+def changes_squash(
+    project: ProjectOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff of each file, change nothing.")] = False,
+) -> None:
+    """Write the recorded changes into the source files (oldest first) and move those entries to
+    changes/squashed/; what cannot be written into a file stays in the journal, with the reason."""
+    from ..pipeline.squash import squash
+
+    found = squash(settings_from(project), dry_run=dry_run)
+    if dry_run:
+        sys.stdout.write(found.diff())
+    for outcome in found.outcomes:
+        out.print(outcome.line(), highlight=False, markup=False)
+    done = sum(o.squashed for o in found.outcomes)
+    verb = "would squash" if dry_run else "squashed"
+    console.print(f"{verb} {done} of {len(found.outcomes)} recorded write(s) into {len(found.changed)} file(s)",
+                  highlight=False)
 
 
 @app.command()

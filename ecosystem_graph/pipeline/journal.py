@@ -72,6 +72,18 @@ class Journal:
         found = [(int(m.group(1)), path) for path in self.folder.iterdir() if (m := _NAME.match(path.name))]
         return [Entry(number, path) for number, path in sorted(found)]
 
+    @property
+    def squashed_folder(self) -> Path:
+        """Where ``changes squash`` moves the entries it wrote into the source files (``pipeline/squash.py``)."""
+        return self.folder / "squashed"
+
+    def _last_number(self) -> int:
+        """The highest number used, squashed entries included, so that a new entry never reuses a name."""
+        numbers = [entry.number for entry in self.entries()]
+        if self.squashed_folder.is_dir():
+            numbers += [int(m.group(1)) for path in self.squashed_folder.iterdir() if (m := _NAME.match(path.name))]
+        return max(numbers, default=0)
+
     def record_patch(self, records: list[tuple[str, str, bytes]]) -> Entry | None:
         """Record a stated change (from :attr:`.delta.Delta.records`); nothing when it changed nothing."""
         if not records:
@@ -91,8 +103,7 @@ class Journal:
 
     def _write(self, suffix: str, text: str) -> Entry:
         self.folder.mkdir(parents=True, exist_ok=True)
-        entries = self.entries()
-        number = entries[-1].number + 1 if entries else 1
+        number = self._last_number() + 1
         path = self.folder / f"{number:06d}.{suffix}"
         partial = self.folder / f".{path.name}.partial"
         with partial.open("w", encoding="utf-8", newline="\n") as handle:
