@@ -188,15 +188,18 @@ class EmbeddedStore(_ReadSide, GraphStore):
         return self._current
 
     def built_at(self) -> float | None:
+        """When the published generation was published (CURRENT's time, from the stat :meth:`current_path` makes)."""
         try:
-            return self._current_file.stat().st_mtime
-        except FileNotFoundError:
+            self.current_path()
+        except StoreUnavailable:
             return None
+        return self._current_signature[1] / 1e9 if self._current_signature else None
 
     def generation_id(self) -> str | None:
+        """The published generation's name; read again only when CURRENT was swapped (asked on every request)."""
         try:
-            return self._current_file.read_text().strip() or None
-        except FileNotFoundError:
+            return Path(self.current_path()).name or None
+        except StoreUnavailable:
             return None
 
     @contextmanager

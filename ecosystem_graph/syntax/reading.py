@@ -83,8 +83,22 @@ def _graph_name(term: Any) -> str:
     return "DEFAULT" if term is None or str(term).upper() == "DEFAULT" else str(term)
 
 
+#: canonical texts read before (the keys of :func:`_read`'s memo), so that a caller can tell a lookup from a parse
+_READ_BEFORE: dict[tuple[str, bool], None] = {}
+_BOOKKEEPING = threading.Lock()
+
+
 @lru_cache(maxsize=1024)
 def _read(text: str, update: bool) -> Reading:
+    reading = _read_once(text, update)
+    with _BOOKKEEPING:
+        if len(_READ_BEFORE) >= 1024:
+            _READ_BEFORE.pop(next(iter(_READ_BEFORE)))
+        _READ_BEFORE[(text, update)] = None
+    return reading
+
+
+def _read_once(text: str, update: bool) -> Reading:
     tree = _parse(text, update=update)
     if not update:
         return Reading(text, False, _named(tree, "ServiceGraphPattern"), False, _named(tree, "DatasetClause"),
@@ -118,6 +132,15 @@ def _read(text: str, update: bool) -> Reading:
     operations = getattr(tree, "algebra", None) or []
     return Reading(text, True, _named(operations, "ServiceGraphPattern"), _named(operations, "Load"), False,
                    tuple(written), tuple(emptied), variable)
+
+
+def is_read(text: str, *, update: bool = False) -> bool:
+    """Whether ``text`` was read already (its parse is memoised): then reading it again costs a lookup."""
+    try:
+        key = canonical(text).text
+    except QueryError:
+        return True  # refused at once, by the tokens alone
+    return (key, update) in _READ_BEFORE
 
 
 def read_query(text: str) -> Reading:

@@ -21,6 +21,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from email.utils import formatdate, parsedate_to_datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +129,7 @@ class GenerationCaching:
         etag = entity_tag(generation, self.stamp, scope, headers) if generation is not None else ""
         validators = [(b"etag", etag.encode("latin-1")), (b"cache-control", b"no-cache")]
         if built_at is not None:
-            validators.append((b"last-modified", formatdate(built_at, usegmt=True).encode("latin-1")))
+            validators.append((b"last-modified", _http_date(built_at)))
         if cacheable and not_modified(headers, etag, built_at):
             await send({"type": "http.response.start", "status": 304, "headers": validators})
             await send({"type": "http.response.body", "body": b""})
@@ -171,6 +172,11 @@ class GenerationCaching:
         if key not in self._negotiating:
             self._negotiating[key] = _negotiates_language(route)
         return self._negotiating[key]
+
+
+@lru_cache(maxsize=16)
+def _http_date(moment: float) -> bytes:
+    return formatdate(moment, usegmt=True).encode("latin-1")
 
 
 def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:

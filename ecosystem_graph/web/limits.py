@@ -4,6 +4,7 @@ which Starlette would otherwise read with the bad bytes silently replaced."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote_to_bytes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -43,8 +44,13 @@ class BodyLimit:
         await self.app(scope, limited_receive, send)
 
 
+_HIGH_ESCAPE = re.compile(rb"%[89A-Fa-f]")
+
+
 def is_utf8_query(query: bytes) -> bool:
     """Whether a query string (or form body) percent-decodes to UTF-8 text."""
+    if query.isascii() and not _HIGH_ESCAPE.search(query):  # only %80-%FF escapes can spell a non-ASCII byte
+        return True
     try:
         unquote_to_bytes(query.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError:

@@ -19,6 +19,7 @@ from ..pipeline import writes
 from ..store import GraphStore, QueryOutput, QueryRequest, Term
 from ..syntax import protocol
 from ..syntax.bounded import is_bounded
+from ..syntax.reading import is_read
 from .auth import bearer_token, check_token
 from .deps import SettingsDep, StoreDep
 from .negotiation import SPARQL_MEDIA_TYPES, sparql_media_types
@@ -72,7 +73,7 @@ async def answer_query(store: GraphStore, settings: Settings, sparql: str, *, ac
                        named_graphs: list[str] | None = None, include_inferred: bool = True,
                        substitutions: dict[str, Term] | None = None) -> Response:
     """:func:`run_query` given the ``Accept`` header alone (the fast lane has no Request object)."""
-    if is_bounded(sparql):  # a single pattern: its tokens are its whole reading, no parse to wait for
+    if is_bounded(sparql) or is_read(sparql):  # a single pattern, or a text read before: no parse to wait for
         sparql = protocol.checked_query(sparql, allow_service=settings.allow_service)
     else:  # the parse runs beside the event loop, so that other requests are answered meanwhile
         sparql = await run_in_threadpool(protocol.checked_query, sparql, allow_service=settings.allow_service)
