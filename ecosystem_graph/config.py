@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     source_dirs: list[Path] = Field(default_factory=lambda: [Path("ontology"), Path("data")])
     shapes_file: Path = Path("ontology/shapes.ttl")
     queries_dir: Path = Path("sparql")
+    texts_dir: Path = Field(default=Path("../shared/sources"),
+                            description="Folder of the source documents' texts, named by their eco:fileName; a "
+                                        "source's page shows its text when the file is there")
 
     backend: Literal["embedded", "memory", "remote"] = "embedded"
     store_path: Path = Path("var/store")
@@ -49,7 +52,10 @@ class Settings(BaseSettings):
     query_workers: int = Field(
         default=2, ge=0, description="Query processes (embedded store); 0 runs queries in-process, with no hard timeout"
     )
-    allow_service: bool = False
+    allow_service: bool = Field(default=False, description="Allow SERVICE (federated queries); query processes "
+                                "are cut off from the network unless it is set")
+    allow_graph_management: bool = Field(
+        default=False, description="Allow updates to DROP/CLEAR ALL or NAMED and to empty an ontology graph")
     result_cache_entries: int = Field(default=1024, ge=0, description="Query results kept per process; 0 disables")
 
     @field_validator("base_iri")
@@ -82,6 +88,10 @@ class Settings(BaseSettings):
     @property
     def queries_path(self) -> Path:
         return self.resolve(self.queries_dir)
+
+    @property
+    def texts_path(self) -> Path:
+        return self.resolve(self.texts_dir)
 
     @property
     def read_only(self) -> bool:

@@ -45,6 +45,10 @@ class QueryError(EcosystemGraphError, ValueError):
     """A SPARQL query or update is malformed or not allowed."""
 
 
+class MalformedRequest(QueryError):
+    """The text is not SPARQL at all, by the grammar the checks read it with (not merely refused)."""
+
+
 class QueryTimeout(EcosystemGraphError):
     """A query ran longer than the configured limit and was stopped."""
 

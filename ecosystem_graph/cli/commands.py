@@ -436,3 +436,12 @@ def generate(
     console.print(f"generated {result.triples} triples ({result.generated} synthetic, {result.regions} regions) in "
                   f"{len(result.files)} files under {output} in {result.seconds:.1f}s "
                   f"({result.triples_per_second:,.0f} triples/s)")
+
+
+def _register_drafting() -> None:
+    from . import drafting  # typer only: the NLP packages load when `draft` runs
+
+    drafting.register(app)
+
+
+_register_drafting()

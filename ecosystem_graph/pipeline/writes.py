@@ -23,13 +23,13 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
-from .. import protocol
 from ..config import Settings
 from ..errors import NotFound, QueryError, SourceError, UnsupportedMediaType
 from ..reasoning.materialise import stats_graph_iri
 from ..sources.files import SourceFile, discover
 from ..store import GenerationBuilder, GraphStore, QueryRequest
 from ..store.formats import canonical
+from ..syntax import protocol
 from ..vocab import inferred_graph_iri, updates_graph_iri
 from . import reload
 from .delta import Delta, NotStated, Step, data_steps
@@ -88,8 +88,7 @@ def update(store: GraphStore, settings: Settings, sparql: str, *, base_iri: str 
     :raises QueryError: malformed update, a refused SERVICE call or LOAD, or a dataset conflict.
     :raises ValidationFailed: the result breaks the SHACL contract (nothing is written).
     """
-    protocol.check_service(sparql, allow_service=settings.allow_service)
-    protocol.check_load(sparql)
+    sparql = checked_update(settings, sparql)
     if base_iri is not None:
         protocol.check_iri(base_iri, parameter="base")
     if not using_graphs and not using_named_graphs:
@@ -111,6 +110,27 @@ def update(store: GraphStore, settings: Settings, sparql: str, *, base_iri: str 
             raise QueryError(_unshift(str(error)) if base_iri is not None else str(error)) from None
 
     _write(store, settings, change, journal_text=text)
+
+
+def checked_update(settings: Settings, sparql: str) -> str:
+    """The text to run for the update ``sparql`` (its one reading, :func:`protocol.checked_update`), once it is
+    shown to write no computed graph and, unless ``allow_graph_management`` is set, to empty no whole dataset
+    (``DROP ALL``, ``CLEAR NAMED``...) and no ontology graph.
+
+    :raises QueryError: malformed, SERVICE, LOAD, or one of the writes above.
+    """
+    reading = protocol.checked_update(sparql, allow_service=settings.allow_service)
+    computed = set(_computed_graphs(settings))
+    if touched := computed & {*reading.written, *reading.emptied}:
+        raise QueryError(f"<{min(touched)}> is computed from the other graphs and cannot be written")
+    if not settings.allow_graph_management:
+        ontology = settings.base_iri + "graph/ontology/"
+        whole = [g for g in reading.emptied if g in ("ALL", "NAMED") or g.startswith(ontology)]
+        if whole:
+            what = f"DROP/CLEAR {whole[0]}" if whole[0] in ("ALL", "NAMED") else f"emptying the ontology <{whole[0]}>"
+            raise QueryError(f"{what} is refused on this endpoint (set ECOSYSTEM_GRAPH_ALLOW_GRAPH_MANAGEMENT=true "
+                             "to allow it)")
+    return reading.text
 
 
 def _unshift(message: str) -> str:
@@ -156,6 +176,9 @@ def add_to_graph(store: GraphStore, settings: Settings, graph: str | None, bodie
 def drop_graph(store: GraphStore, settings: Settings, graph: str | None) -> None:
     """Graph Store DELETE. :raises NotFound: the named graph does not exist."""
     target = _target(settings, graph)
+    if target.startswith(settings.base_iri + "graph/ontology/") and not settings.allow_graph_management:
+        raise QueryError(f"deleting the ontology <{target}> is refused on this endpoint (set "
+                         "ECOSYSTEM_GRAPH_ALLOW_GRAPH_MANAGEMENT=true to allow it)")
 
     def change(delta: Delta, generation: GenerationBuilder) -> None:
         if graph is not None and not _exists(generation, target):

@@ -22,6 +22,10 @@ FORMATS: dict[str, str] = {
     ".owl": "application/rdf+xml",
 }
 
+#: folders whose files are never loaded: drafts of the drafting assistant wait there for review
+#: (``data/drafts/``); ``ecosystem-graph draft-accept`` moves a reviewed draft out, through the gate
+SKIPPED_DIRS = frozenset({"drafts"})
+
 #: formats whose files may name their own graphs; their default-graph triples go to the file's graph.
 QUAD_FORMATS = frozenset({"application/trig", "application/n-quads", "application/ld+json"})
 
@@ -57,6 +61,8 @@ def discover(source_dirs: list[Path], *, project_dir: Path, base_iri: str) -> li
         for path in sorted(folder.rglob("*")):
             media_type = FORMATS.get(path.suffix.lower())
             if media_type is None or not path.is_file() or path.name.startswith("."):
+                continue
+            if SKIPPED_DIRS & set(path.relative_to(folder).parts[:-1]):
                 continue
             relative = _relative(path, project_dir)
             graph = graph_iri(base_iri, relative)

@@ -5,6 +5,10 @@ Header lines (grlc-style decorators)::
     #+ title: Signatories of an agreement with a university
     #+ description: Which organisations signed ... (competency question 1)
     #+ param: university iri https://w3id.org/ecosystem-graph/id/organization/sechenov-university
+    #+ title@ru: Подписанты соглашения с университетом
+
+``title`` and ``description`` may be given per language as ``title@ru``, ``description@en`` (the plain key is
+the English, and the fallback for a language without its own line).
 
 ``param`` declares a variable of the query that callers may bind: NAME TYPE [DEFAULT]. Values are
 bound by substitution of the variable in the parsed query, never by pasting text into it.
@@ -23,7 +27,7 @@ from ..store import Term
 from ..vocab import XSD
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
-_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
+_HEADER = re.compile(r"^#\+\s*(\w+(?:@[a-z]{2,3})?)\s*:\s*(.*?)\s*$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -80,6 +84,15 @@ class NamedQuery:
     sparql: str
     path: Path
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    #: language -> title / description, from ``#+ title@ru:`` lines
+    titles: dict[str, str] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+    def title_in(self, lang: str) -> str:
+        return self.titles.get(lang, self.title)
+
+    def description_in(self, lang: str) -> str:
+        return self.descriptions.get(lang, self.description)
 
     def bindings(self, given: dict[str, str]) -> dict[str, Term]:
         """Typed bindings for the given raw values, defaults filled in.
@@ -124,6 +137,8 @@ def parse_query_file(path: Path) -> NamedQuery:
         sparql=text,
         path=path,
         parameters=tuple(parameters),
+        titles={k.partition("@")[2]: v for k, v in meta.items() if k.startswith("title@")},
+        descriptions={k.partition("@")[2]: v for k, v in meta.items() if k.startswith("description@")},
     )
 
 

@@ -34,4 +34,4 @@ def open_store(settings: Settings) -> GraphStore:
 
     return EmbeddedStore(settings.store_dir, settings.base_iri, inferred, workers=settings.query_workers,
                          max_bytes=settings.max_result_bytes, default_timeout=settings.query_timeout,
-                         cache_entries=settings.result_cache_entries)
+                         cache_entries=settings.result_cache_entries, offline=not settings.allow_service)

@@ -22,14 +22,15 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import ResultTooLarge, StoreUnavailable
+from ..syntax.bounded import inline_text
 from . import engine
 from .base import GenerationBuilder, GraphStore, QueryOutput, QueryRequest
-from .bounded import is_bounded
 from .cache import ResultCache
 from .workers import QueryWorkers
 
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 _DUMP_BATCH = 20_000
 #: the largest answer computed in the serving process (larger ones are streamed by a worker): a few ms of work
 INLINE_MAX_BYTES = 256 * 1024
+#: the LIMIT put on an answer computed here: a row takes at least 2 bytes (an empty CSV row), so an answer that
+#: reaches it is over INLINE_MAX_BYTES and goes to a worker whole; it bounds the rows read, not only written
+INLINE_MAX_ROWS = INLINE_MAX_BYTES // 2 + 1
 
 
 class LocalBuilder(GenerationBuilder):
@@ -150,8 +154,10 @@ class EmbeddedStore(_ReadSide, GraphStore):
     """pyoxigraph on disk with atomic generations; queries run in worker processes with hard timeouts."""
 
     def __init__(self, store_dir: Path, base_iri: str, inferred_graph: str, *, workers: int = 2,
-                 max_bytes: int = 1 << 30, default_timeout: float = 30.0, cache_entries: int = 1024):
+                 max_bytes: int = 1 << 30, default_timeout: float = 30.0, cache_entries: int = 1024,
+                 offline: bool = True):
         self.base_iri = base_iri
+        self._offline = offline  # query processes cut off the network (:mod:`.offline`)
         self.store_dir = store_dir
         self._generations = store_dir / "generations"
         self._current_file = store_dir / "CURRENT"
@@ -294,10 +300,12 @@ class EmbeddedStore(_ReadSide, GraphStore):
     def _inline(self, path: str, request: QueryRequest) -> QueryOutput | None:
         """The answer to a query bounded by its output (:mod:`.bounded`), computed here under a small byte
         limit: a point lookup costs less than the round trip to a worker. None: ask a worker."""
-        if request.substitutions or not is_bounded(request.sparql):
+        text = None if request.substitutions else inline_text(request.sparql, max_rows=INLINE_MAX_ROWS)
+        if text is None:
             return None
         try:
-            return engine.execute(self._reader(path), request, inferred_graph=self._inferred_graph,
+            return engine.execute(self._reader(path), replace(request, sparql=text),
+                                  inferred_graph=self._inferred_graph,
                                   max_bytes=min(self._max_bytes, INLINE_MAX_BYTES))
         except ResultTooLarge:  # a long answer: a worker streams it under the full limit and the timeout
             return None
@@ -328,7 +336,8 @@ class EmbeddedStore(_ReadSide, GraphStore):
     def _start_pool(self, starting: Future[QueryWorkers]) -> None:
         try:
             starting.set_result(QueryWorkers(self._worker_count, inferred_graph=self._inferred_graph,
-                                             max_bytes=self._max_bytes, generation=self._published))
+                                             max_bytes=self._max_bytes, generation=self._published,
+                                             offline=self._offline))
         except BaseException as error:  # handed to the queries that wait for the pool (and tried again after)
             log.warning("the query processes did not start: %s: %s", type(error).__name__, error)
             starting.set_exception(error)

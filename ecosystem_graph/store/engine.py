@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import io
-import re
 
 import pyoxigraph as ox
 
 from ..errors import NotAcceptable, QueryError, ResultTooLarge, SourceError
+from ..syntax.lexer import canonical
 from . import formats, sparql_text
 from .base import QueryOutput, QueryRequest
 
-# A dataset clause (FROM / FROM NAMED) outside strings and comments: then the query names its own dataset.
-_DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[A-Za-z_][\w.-]*:|:)", re.IGNORECASE)
-
 
 def has_dataset_clause(sparql: str) -> bool:
-    if "from" not in sparql.lower():  # the common case, without masking strings and comments
+    """Whether the query names its own dataset: FROM is a reserved word of one production, the dataset clause,
+    so the keyword token is the clause (a query reaching the engine was parsed whole before, :mod:`..syntax`)."""
+    if "from" not in sparql.lower():  # the common case, without reading tokens
         return False
-    return bool(_DATASET_CLAUSE.search(sparql_text.mask(sparql)))
+    return "FROM" in canonical(sparql).words()
 
 
 def dataset_options(store: ox.Store, request: QueryRequest, inferred_graph: str) -> dict:

@@ -72,6 +72,24 @@ FORMAT_NAMES: dict[str, str] = {
 }
 
 
+#: media type -> the file extension it is saved under (downloads, ``/data/{kind}/{slug}.ttl``): the one table.
+EXTENSIONS: dict[str, str] = {
+    "application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
+    "text/csv": "csv", "text/tab-separated-values": "tsv", "text/turtle": "ttl", "application/n-triples": "nt",
+    "application/rdf+xml": "rdf", "application/ld+json": "jsonld", "application/trig": "trig",
+    "application/n-quads": "nq",
+}
+
+
+def extension(media_type: str) -> str:
+    """The file extension for ``media_type`` (aliases resolved), ``txt`` for any other.
+
+    >>> extension("application/json"), extension("text/turtle"), extension("text/html")
+    ('json', 'ttl', 'txt')
+    """
+    return EXTENSIONS.get(canonical(media_type), "txt")
+
+
 def canonical(media_type: str) -> str:
     """Lower-case, parameters dropped, format names and aliases resolved.
 

@@ -1,4 +1,5 @@
-"""SPARQL text handling: the query form, and safe binding of parameters, for every backend.
+"""SPARQL text handling: the query form, and safe binding of parameters, for every backend, read from the exact
+tokens (:mod:`..syntax.lexer`).
 
 A binding becomes a ``VALUES`` block placed at the start of the query's outermost ``WHERE`` group (a remote
 server has no substitution API, and pyoxigraph's joins the values only after the whole pattern is evaluated).
@@ -15,85 +16,61 @@ import re
 import pyoxigraph as ox
 
 from ..errors import QueryError
+from ..syntax.lexer import Token, canonical, write
 from .base import Kind, Term
 
-# Literals, IRIs and comments, leftmost first: their insides must not count as braces or keywords.
-_OPAQUE = re.compile(
-    r'<[^<>"{}|^`\\\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*'
-)
-_FORM = re.compile(r"(?<![\w:?$.-])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:-])", re.IGNORECASE)
-_WHERE = re.compile(r"(?<![\w:?$.-])WHERE(?![\w:-])", re.IGNORECASE)
-_SUBSELECT = re.compile(r"\s*SELECT(?![\w:-])", re.IGNORECASE)
+_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 _FORBIDDEN_IN_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _VARIABLE = re.compile(r"^\w+$")
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
-def mask(sparql: str) -> str:
-    """``sparql`` with the insides of literals, IRIs and comments blanked; positions are kept."""
-
-    def blank(match: re.Match[str]) -> str:
-        text = match.group(0)
-        if text[0] == "#":
-            return " " * len(text)
-        return text[0] + re.sub(r"[^\n]", " ", text[1:-1]) + text[-1]
-
-    return _OPAQUE.sub(blank, sparql)
+def _form(tokens: tuple[Token, ...]) -> int:
+    """Index of the query form's keyword. :raises QueryError: there is none."""
+    for index, token in enumerate(tokens):
+        if token.kind == "word" and token.text.upper() in _FORMS:
+            return index
+    raise QueryError("not a SPARQL query: it has no SELECT, CONSTRUCT, DESCRIBE or ASK")
 
 
 def query_kind(sparql: str) -> Kind:
     """``select``, ``ask`` or ``graph`` (CONSTRUCT and DESCRIBE). :raises QueryError: no query form found."""
-    match = _FORM.search(mask(sparql))
-    if match is None:
-        raise QueryError("not a SPARQL query: it has no SELECT, CONSTRUCT, DESCRIBE or ASK")
-    form = match.group(1).upper()
-    return "select" if form == "SELECT" else "ask" if form == "ASK" else "graph"
+    tokens = canonical(sparql).tokens
+    return _FORMS[tokens[_form(tokens)].text.upper()]  # type: ignore[return-value]
 
 
-def _top_level_brace(masked: str, start: int) -> int:
+def _group(tokens: tuple[Token, ...], start: int) -> int:
     """Index of the first ``{`` at or after ``start`` outside parentheses (expressions), or -1."""
-    depth = 0
-    for index in range(start, len(masked)):
-        char = masked[index]
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "{" and depth == 0:
+    depth = tokens[start].depth if start < len(tokens) else 0
+    for index in range(start, len(tokens)):
+        if tokens[index].text == "{" and tokens[index].depth == depth:
             return index
     return -1
 
 
-def _closing_brace(masked: str, opening: int) -> int:
-    depth = 0
-    for index in range(opening, len(masked)):
-        if masked[index] == "{":
-            depth += 1
-        elif masked[index] == "}":
-            depth -= 1
-            if depth == 0:
-                return index
+def _closing(tokens: tuple[Token, ...], opening: int) -> int:
+    depth = tokens[opening].depth
+    for index in range(opening + 1, len(tokens)):
+        if tokens[index].text == "}" and tokens[index].depth == depth:
+            return index
     raise QueryError("unbalanced braces in the query")
 
 
-def where_group(sparql: str) -> tuple[int, int] | None:
-    """Positions of the ``{`` and ``}`` of the outermost WHERE group, or None if the query has none that can
+def where_group(tokens: tuple[Token, ...]) -> tuple[int, int] | None:
+    """Token indices of the ``{`` and ``}`` of the outermost WHERE group, or None if the query has none that can
     take a VALUES block (DESCRIBE without WHERE, the short ``CONSTRUCT WHERE { template }``)."""
-    masked = mask(sparql)
-    form = _FORM.search(masked)
-    if form is None:
-        raise QueryError("not a SPARQL query: it has no SELECT, CONSTRUCT, DESCRIBE or ASK")
-    opening = _top_level_brace(masked, form.end())
+    form = _form(tokens)
+    opening = _group(tokens, form + 1)
     if opening < 0:
         return None
-    if form.group(1).upper() == "CONSTRUCT":
-        if _WHERE.search(masked, form.end(), opening):
+    if tokens[form].text.upper() == "CONSTRUCT":
+        if any(t.kind == "word" and t.text.upper() == "WHERE" for t in tokens[form + 1:opening]):
             return None  # CONSTRUCT WHERE { ... }: the group is also the template
-        opening = _top_level_brace(masked, _closing_brace(masked, opening) + 1)
+        opening = _group(tokens, _closing(tokens, opening) + 1)
         if opening < 0:
             raise QueryError("a CONSTRUCT query needs a WHERE clause")
-    return opening, _closing_brace(masked, opening)
+    return opening, _closing(tokens, opening)
 
 
 def iri(value: str) -> str:
@@ -143,20 +120,23 @@ def values_block(substitutions: dict[str, Term]) -> str:
 
 
 def bind(sparql: str, substitutions: dict[str, Term]) -> str:
-    """``sparql`` with each variable of ``substitutions`` bound to its term.
+    """The canonical text of ``sparql`` with each variable of ``substitutions`` bound to its term.
 
     :raises QueryError: a malformed term or variable name, or a query whose braces do not balance.
     """
     if not substitutions:
         return sparql
     block = values_block(substitutions)
-    group = where_group(sparql)
+    read = canonical(sparql)
+    tokens = read.tokens
+    group = where_group(tokens)
     if group is None:
-        return f"{sparql}\n{block}\n"
+        return f"{read.text}\n{block}\n"
     opening, closing = group
-    if _SUBSELECT.match(mask(sparql), opening + 1):  # WHERE { SELECT ... }: VALUES cannot precede it bare
-        return f"{sparql[:opening + 1]} {block} {{{sparql[opening + 1:closing]}}} {sparql[closing:]}"
-    return f"{sparql[:opening + 1]} {block}\n{sparql[opening + 1:]}"
+    head, inside, tail = write(tokens[:opening + 1]), write(tokens[opening + 1:closing]), write(tokens[closing:])
+    if opening + 1 < closing and tokens[opening + 1].kind == "word" and tokens[opening + 1].text.upper() == "SELECT":
+        return f"{head} {block} {{ {inside} }} {tail}"  # WHERE { SELECT ... }: VALUES cannot precede it bare
+    return f"{head} {block} {inside} {tail}"
 
 
 def with_base(sparql: str, base_iri: str | None) -> str:

@@ -15,10 +15,15 @@ from ..errors import EcosystemGraphError
 log = logging.getLogger(__name__)
 
 
-def main(conn: Connection, inferred_graph: str, max_bytes: int, generation: str | None = None) -> None:
+def main(conn: Connection, inferred_graph: str, max_bytes: int, generation: str | None = None, *,
+         offline: bool = True) -> None:
     import pyoxigraph as ox
 
     from .engine import execute
+    from .offline import cut_network
+
+    if offline:  # before the first query: SERVICE and LOAD then fail inside the engine even if a check missed them
+        cut_network()
 
     store = None
     opened: str | None = None

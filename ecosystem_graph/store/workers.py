@@ -58,7 +58,7 @@ class QueryWorkers:
     """
 
     def __init__(self, size: int, *, inferred_graph: str, max_bytes: int,
-                 generation: Callable[[], str | None] | None = None):
+                 generation: Callable[[], str | None] | None = None, offline: bool = True):
         # forkserver: a clean single-threaded server (safe beside uvicorn's threads, unlike fork) forks each
         # worker with pyoxigraph already imported, so starting or replacing one takes milliseconds; spawn would
         # import it all again in every worker. (Each still imports the main module again, which cli.py keeps
@@ -67,6 +67,7 @@ class QueryWorkers:
         self._context.set_forkserver_preload([worker_process.__name__, "pyoxigraph", "ecosystem_graph.store.engine"])
         self._inferred_graph = inferred_graph
         self._max_bytes = max_bytes
+        self._offline = offline
         self._generation = generation or (lambda: None)
         self._lock = threading.Lock()
         self._free = threading.Condition(self._lock)
@@ -86,6 +87,7 @@ class QueryWorkers:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=worker_process.main, args=(child, self._inferred_graph, self._max_bytes, self._generation()),
+            kwargs={"offline": self._offline},
             daemon=True,
             name="ecosystem-graph-query",
         )

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .. import vocab
 from ..errors import NotAcceptable, NotFound, QueryError
-from ..store import GraphStore, QueryRequest
+from ..store import GraphStore, QueryRequest, formats
 
 if TYPE_CHECKING:
     import rdflib
@@ -34,12 +34,8 @@ RDF_FORMATS: dict[str, str] = {
 }
 
 #: file extension of a description document -> media type (``/data/{kind}/{slug}.ttl`` and ``/ontology.ttl``).
-EXTENSIONS: dict[str, str] = {
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-    "rdf": "application/rdf+xml",
-}
+EXTENSIONS: dict[str, str] = {formats.EXTENSIONS[media_type]: media_type for media_type in (
+    "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")}
 
 #: properties that name a thing, best first.
 LABEL_PROPERTIES = (vocab.RDFS + "label", vocab.SKOS + "prefLabel", vocab.DCT + "title", vocab.FOAF + "name")

@@ -254,8 +254,9 @@ def _environment() -> Environment:
 
 def render(reference: OntologyReference, *, lang: str, languages: dict[str, str]) -> str:
     """The reference as an HTML page in ``lang``; ``languages`` maps each language to the page's URL in it."""
+    words = messages(lang)
     return _environment().get_template("ontology.html").render(
-        ref=reference, lang=lang, m=messages(lang), languages=languages, other="en" if lang == "ru" else "ru",
+        ref=reference, lang=lang, m=words, t=words, languages=languages, other="en" if lang == "ru" else "ru",
         generated=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     )
 

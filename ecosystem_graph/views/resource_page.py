@@ -8,15 +8,23 @@ templates render these dataclasses, and link targets come from :class:`Linker`.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .. import vocab
+from ..search.index import SearchIndex
 from ..store import GraphStore
-from .describe import LABEL_PROPERTIES, describe
+from .describe import LABEL_PROPERTIES, describe, iri_ref
+from .summary import Section, summary
+from .words import term_label
+
+log = logging.getLogger(__name__)
 
 RDF_TYPE = URIRef(vocab.RDF + "type")
 DEFINITIONS = (URIRef(vocab.SKOS + "definition"), URIRef(vocab.RDFS + "comment"), URIRef(vocab.DCT + "description"))
@@ -85,6 +93,8 @@ class Citation:
     source: Value
     details: tuple[Statement, ...]
     quotes: tuple[str, ...]
+    #: where the document's text is read (its own page, at #text)
+    text_href: str | None = None
 
 
 @dataclass
@@ -105,6 +115,9 @@ class ResourceView:
     groups: tuple[Group, ...]
     citations: tuple[Citation, ...]
     evidence: tuple[str, ...]
+    summary: tuple[Section, ...] = ()
+    #: the text of a source document (its file named by eco:fileName), on the document's own page
+    text: str | None = None
 
 
 class Linker:
@@ -147,6 +160,8 @@ class _Builder:
                     return str(literal)
         if literals:
             return str(literals[0])
+        if isinstance(node, URIRef) and (ours := term_label(str(node), self.lang)):
+            return ours
         if isinstance(node, URIRef):
             text = str(node)
             return text.rsplit("#", 1)[-1] if "#" in text else text.rstrip("/").rsplit("/", 1)[-1]
@@ -191,14 +206,22 @@ class _Builder:
         return sorted((Statement(self.value(p), self.values(objs)) for p, objs in by_predicate.items()),
                       key=lambda s: s.predicate.text.lower())
 
+    def evidence(self, node: Node, *, shown: Iterable[str] = ()) -> tuple[str, ...]:
+        """The node's evidence sentences, cleaned, without those already shown around it."""
+        already = set(shown)
+        return tuple(sorted({clean_quote(str(q)) for q in self.graph.objects(node, self.evidence_p)} - already))
+
     def fact(self, node: Node, link: Statement, depth: int = 0) -> Fact:
         labels = set(map(URIRef, LABEL_PROPERTIES))
         nested = []
         skip: set = set(labels)
+        evidence = self.evidence(node)
         if depth == 0:
             for p, o in self.graph.predicate_objects(node):
                 if p != RDF_TYPE and o != self.subject and self.is_fact(o):
-                    nested.append(self.fact(o, Statement(self.value(p), ()), depth + 1))
+                    inner = self.fact(o, Statement(self.value(p), ()), depth + 1)
+                    # the same sentence under the fact and under a fact inside it is shown once, on the outer
+                    nested.append(replace(inner, evidence=tuple(q for q in inner.evidence if q not in evidence)))
                     skip.add((node, p, o))
         skip.update((node, p, self.subject) for p in self.graph.predicates(node, self.subject))
         return Fact(
@@ -206,7 +229,7 @@ class _Builder:
             types=self.values(self.graph.objects(node, RDF_TYPE)),
             link=link,
             statements=tuple(self.statements(node, skip=skip)),
-            evidence=tuple(sorted(map(str, self.graph.objects(node, self.evidence_p)))),
+            evidence=evidence,
             sources=self.values(self.graph.objects(node, self.source_p)),
             nested=tuple(nested),
         )
@@ -257,17 +280,31 @@ class _Builder:
             definitions=self.values(o for p in DEFINITIONS for o in self.graph.objects(subject, p)),
             groups=tuple(g for g in groups.values() if g.statements or g.facts),
             citations=self.citations(),
-            evidence=tuple(sorted(map(str, self.graph.objects(subject, self.evidence_p)))),
+            evidence=self.evidence(subject),
         )
 
     def citations(self) -> tuple[Citation, ...]:
         out = []
         for document in self.documents:
-            quotes = sorted({str(q) for citer in self.graph.subjects(self.source_p, document)
+            quotes = sorted({clean_quote(str(q)) for citer in self.graph.subjects(self.source_p, document)
                              for q in self.graph.objects(citer, self.evidence_p)})
             details = self.statements(document, skip=set(map(URIRef, LABEL_PROPERTIES)))
-            out.append(Citation(self.value(document), tuple(details), tuple(quotes)))
+            source = self.value(document)
+            text_href = f"{source.href.partition('?')[0]}{self.linker.suffix}#text" if source.href else None
+            out.append(Citation(source, tuple(details), tuple(quotes), text_href))
         return tuple(sorted(out, key=lambda c: c.source.text.lower()))
+
+
+def clean_quote(text: str) -> str:
+    """An evidence sentence as quoted on a page (inside «»): its own unmatched opening « at the start, or
+    closing » at the end, dropped — sentences cut out of a quotation keep one mark of it, which doubled up as
+    ««...» beside ours."""
+    text = text.strip()
+    if text.startswith("«") and text.count("«") > text.count("»"):
+        text = text[1:].lstrip()
+    if text.endswith("»") and text.count("»") > text.count("«"):
+        text = text[:-1].rstrip()
+    return text
 
 
 def resource_view(graph: Graph, iri: str, *, lang: str, linker: Linker) -> ResourceView:
@@ -275,9 +312,46 @@ def resource_view(graph: Graph, iri: str, *, lang: str, linker: Linker) -> Resou
     return _Builder(graph, iri, lang, linker).build()
 
 
-def page(store: GraphStore, iri: str, *, lang: str, linker: Linker, timeout: float | None = None) -> ResourceView:
-    """Describe ``iri`` through the store and shape it for its page.
+_LABELS = "SELECT ?n ?l WHERE {{ VALUES ?n {{ {values} }} ?n <{label}> ?l }}"
+
+
+def add_labels(store: GraphStore, graph: Graph, *, timeout: float | None = None) -> None:
+    """Labels, from the store, of the IRIs the description names but does not label (the properties of a
+    source document, say), so that the page shows the ontology's ``рубрика`` rather than ``rubric``."""
+    labelled = {s for p in LABEL_PROPERTIES for s in graph.subjects(URIRef(p), None)}
+    named = {n for triple in graph for n in triple if isinstance(n, URIRef)}
+    missing = sorted(str(n) for n in named - labelled)
+    for start in range(0, len(missing), 200):
+        values = " ".join(iri_ref(n) for n in missing[start:start + 200])
+        rows = store.select(_LABELS.format(values=values, label=vocab.RDFS + "label"), include_inferred=False,
+                            timeout=timeout)
+        for row in rows:
+            label = row["l"]
+            graph.add((URIRef(row["n"]["value"]), URIRef(vocab.RDFS + "label"),
+                       Literal(label["value"], lang=label.get("xml:lang"))))
+
+
+def source_text(graph: Graph, iri: str, texts: Path | None, base_iri: str) -> str | None:
+    """The text of the source document ``iri``: the file its ``eco:fileName`` names in ``texts``, if there."""
+    if texts is None:
+        return None
+    for name in graph.objects(URIRef(iri), URIRef(vocab.ontology_ns(base_iri) + "fileName")):
+        path = texts / str(name)
+        if Path(str(name)).name == str(name) and path.is_file():
+            return path.read_text(encoding="utf-8")
+        log.debug("no text for <%s> at %s", iri, path)
+    return None
+
+
+def page(store: GraphStore, iri: str, *, lang: str, linker: Linker, timeout: float | None = None,
+         index: SearchIndex | None = None, texts: Path | None = None) -> ResourceView:
+    """Describe ``iri`` through the store and shape it for its page, with the summary at its top (given the
+    search index) and, for a source document, its text (given the folder of ``texts``).
 
     :raises NotFound: nothing is known about ``iri``.
     """
-    return resource_view(describe(store, iri, timeout=timeout), iri, lang=lang, linker=linker)
+    graph = describe(store, iri, timeout=timeout)
+    add_labels(store, graph, timeout=timeout)
+    view = resource_view(graph, iri, lang=lang, linker=linker)
+    sections = summary(store, index, iri, lang=lang, href=linker.href, timeout=timeout) if index else ()
+    return replace(view, summary=sections, text=source_text(graph, iri, texts, linker.base_iri))

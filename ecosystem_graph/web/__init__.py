@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..config import Settings, get_settings
 from ..store import GraphStore, open_store
-from . import docs, editor, errors, explore, health, linked_data, named_queries, search, service, sparql
+from . import docs, editor, errors, explore, health, linked_data, named_queries, reconcile, search, service, sparql
 from . import graph_store as gsp
 from .caching import GenerationCaching
 from .fast_lane import SparqlFastLane
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     app.include_router(service.router)
     app.include_router(docs.router)
     app.include_router(search.router)
+    app.include_router(reconcile.router)
     app.include_router(explore.router)
     app.include_router(linked_data.router)
     app.include_router(editor.router)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
@@ -78,6 +80,36 @@ async def _http_error(request: Request, error: Exception) -> Response:
 _METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")
 
 
+async def _invalid_request(request: Request, error: Exception) -> PlainTextResponse:
+    """A parameter FastAPI's validation refuses: 422 as FastAPI declares it, in our plain-text form."""
+    assert isinstance(error, RequestValidationError)
+    causes = "; ".join(f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg', 'invalid')}"
+                       for item in error.errors())
+    return PlainTextResponse(f"422 RequestValidationError: {causes}\n", status_code=422)
+
+
+PLAIN_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+
+
+def plain_text_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with every 4xx/5xx answer declared as text/plain, as the handlers above send them."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for status, response in (operation.get("responses") or {}).items():
+                if status[:1] in "45":
+                    response["content"] = PLAIN_TEXT
+    return schema
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(EcosystemGraphError, _handle)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = plain_text_errors(default_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..views import graph_view as graphview
 from ..views.timeline import Item, as_data, timeline
+from ..views.words import messages
 from .deps import SettingsDep, StoreDep
 from .views import IndexDep, LanguageDep, linker, render
 
@@ -44,13 +45,19 @@ async def overview_api(store: StoreDep, index: IndexDep, settings: SettingsDep, 
     return _with_links(graph, settings.base_iri, lang)
 
 
+def clusters(lang: str) -> dict[str, str]:
+    """Kind -> the caption of its cluster in the overview."""
+    words = messages(lang)
+    return {key.removeprefix("cluster."): text for key, text in words.items() if key.startswith("cluster.")}
+
+
 @router.get("/graph", response_class=HTMLResponse, summary="Interactive graph view")
 async def graph_page(request: Request, index: IndexDep, settings: SettingsDep, lang: LanguageDep,
                      iri: str | None = None) -> HTMLResponse:
     entry = index.entries([iri]).get(iri) if iri else None
     title = entry.label(lang) if entry else (iri or None)
     return render(request, "graph.html", lang=lang, iri=iri, title=title,
-                  href=linker(settings.base_iri, lang).href(iri) if iri else None)
+                  href=linker(settings.base_iri, lang).href(iri) if iri else None, clusters=clusters(lang))
 
 
 @router.get("/api/timeline", summary="Events, agreements, publications and planned periods, in order")
@@ -72,31 +79,18 @@ async def timeline_page(request: Request, store: StoreDep, index: IndexDep, sett
 
 
 # --- the timeline's band: where each item sits on a horizontal axis ------------------------------------------
-PX_PER_DAY = 0.3  # long empty stretches are drawn at this scale...
-MIN_GAP = 110.0  # ...but two different dates are at least this far apart, so that close events stay readable
+PX_PER_DAY = 2.4  # a true time scale: the same distance for the same span of time, everywhere on the band
 MIN_WIDTH = 900
 LABEL_CHARS = 48
 
 
 def _axis(items: list[Item]) -> tuple[dt.date, dt.date, Any]:
-    """An elastic time axis: order and direction exact, gaps between dated items widened to ``MIN_GAP``."""
+    """A linear time axis from 1 January of the first year to 31 December of the last."""
     first = dt.date.fromisoformat(min(i.start for i in items)).replace(month=1, day=1)
     last = dt.date.fromisoformat(max(i.end for i in items)).replace(month=12, day=31)
-    points = {dt.date.fromisoformat(i.start) for i in items if i.precision == "day"}
-    stops = sorted(points | {first, last} | {dt.date(y, 1, 1) for y in range(first.year, last.year + 1)})
-    xs, x = [], 20.0
-    for n, day in enumerate(stops):
-        if n:
-            x += max((day - stops[n - 1]).days * PX_PER_DAY, MIN_GAP if day in points else 0.0)
-        xs.append(x)
 
     def position(iso: str) -> float:
-        day = dt.date.fromisoformat(iso)
-        for n in range(1, len(stops)):
-            if day <= stops[n]:
-                span = (stops[n] - stops[n - 1]).days or 1
-                return round(xs[n - 1] + (xs[n] - xs[n - 1]) * (day - stops[n - 1]).days / span, 1)
-        return round(xs[-1], 1)
+        return round(20.0 + (dt.date.fromisoformat(iso) - first).days * PX_PER_DAY, 1)
 
     return first, last, position
 
@@ -104,21 +98,22 @@ def _axis(items: list[Item]) -> tuple[dt.date, dt.date, Any]:
 def band(items: list[Item]) -> dict[str, Any]:
     """Positions (SVG user units) for a band of periods (bars) over dated items (points), with year ticks."""
     if not items:
-        return {"width": MIN_WIDTH, "height": 60, "axis_y": 40, "ticks": [], "bars": [], "points": []}
+        return {"width": MIN_WIDTH, "height": 60, "axis_y": 40, "ticks": [], "bars": [], "points": [],
+                "px_per_day": PX_PER_DAY}
     first, last, x = _axis(items)
     bars = [{"item": i, "x": x(i.start), "width": max(4.0, x(i.end) - x(i.start)), "y": 30 + 26 * n}
             for n, i in enumerate(j for j in items if j.precision == "year")]
     top = 40 + 26 * len(bars)
     points, lanes = [], []  # lanes: where the last label of each row ends, to stack labels without overlap
-    same_day: dict[str, int] = {}
     for i in (j for j in items if j.precision == "day"):
-        same_day[i.start] = same_day.get(i.start, -1) + 1
-        px = x(i.start) + 13 * same_day[i.start]  # a second item of the same day sits just beside the first
+        px = x(i.start)  # items of the same day share the point; their labels go to separate lanes
         lane = next((n for n, end in enumerate(lanes) if end < px), len(lanes))
         lanes[lane:lane + 1] = [px + 12 + 6.6 * min(len(i.label), LABEL_CHARS)]
         text = i.label if len(i.label) <= LABEL_CHARS else i.label[:LABEL_CHARS - 1] + "…"
         points.append({"item": i, "x": px, "y": top + 14, "label_y": top + 40 + 18 * lane, "text": text})
     ticks = [{"x": x(f"{year}-01-01"), "year": year} for year in range(first.year, last.year + 1)]
+    months = [{"x": x(f"{year}-{month:02d}-01"), "month": month} for year in range(first.year, last.year + 1)
+              for month in range(2, 13)]
     width = max(x(last.isoformat()) + 20, *(end + 20 for end in lanes), MIN_WIDTH)
     return {"width": round(width), "height": top + 60 + 18 * len(lanes), "axis_y": top + 14,
-            "ticks": ticks, "bars": bars, "points": points}
+            "ticks": ticks, "months": months, "bars": bars, "points": points, "px_per_day": PX_PER_DAY}

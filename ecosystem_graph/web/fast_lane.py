@@ -11,12 +11,12 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import protocol
 from ..config import Settings
 from ..errors import EcosystemGraphError
 from ..store import GraphStore
+from ..syntax import protocol
 from .errors import error_response
-from .sparql import answer_query, post_operation
+from .sparql import answer_query
 
 
 class SparqlFastLane:
@@ -38,9 +38,9 @@ class SparqlFastLane:
         try:
             if method == "POST":
                 body = await _read_body(receive)
-            params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+            params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True, errors="strict")
             operation = protocol.read_operation(params) if method == "GET" else \
-                post_operation(headers.get("content-type"), body, params)
+                protocol.post_operation(headers.get("content-type"), body, params)
             if operation is None or operation.query is None:  # the service description, an update
                 await self.app(scope, _replay(body, receive) if method == "POST" else receive, send)
                 return

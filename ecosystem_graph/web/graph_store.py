@@ -17,10 +17,10 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from .. import protocol
 from ..errors import NotAcceptable, QueryError
 from ..pipeline import writes
 from ..store.formats import GRAPH_MEDIA_TYPES
+from ..syntax import protocol
 from ..views import graphs
 from .auth import WriterDep
 from .deps import SettingsDep, StoreDep

@@ -20,10 +20,9 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import NotAcceptable, NotFound
 from ..views import describe
-from ..views.words import messages
 from .deps import SettingsDep, StoreDep
 from .negotiation import negotiate
-from .views import LANGUAGES, LanguageDep, linker, render
+from .views import LANGUAGES, IndexDep, LanguageDep, linker, render
 
 router = APIRouter(tags=["linked data"])
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
@@ -89,13 +88,14 @@ async def resource(path: Slug, request: Request, store: StoreDep, settings: Sett
 
 @_get_and_head("/page/{path:path}", response_class=HTMLResponse,
                   summary="The HTML page of an individual, in Russian or English", responses=_ERRORS)
-async def resource_page(path: Slug, request: Request, store: StoreDep, settings: SettingsDep,
+async def resource_page(path: Slug, request: Request, store: StoreDep, settings: SettingsDep, index: IndexDep,
                         lang: LanguageDep) -> HTMLResponse:
     view = await run_in_threadpool(_page, store, f"{settings.base_iri}id/{path}", lang=lang,
-                                   linker=linker(settings.base_iri, lang), timeout=settings.query_timeout)
+                                   linker=linker(settings.base_iri, lang), timeout=settings.query_timeout,
+                                   index=index, texts=settings.texts_path)
     formats = [{"name": FORMAT_NAMES[ext], "media_type": media_type, "href": f"/data/{quote(path)}.{ext}"}
                for ext, media_type in describe.EXTENSIONS.items()]
-    return render(request, "resource.html", lang=lang, view=view, formats=formats, m=messages(lang))
+    return render(request, "resource.html", lang=lang, view=view, formats=formats)
 
 
 def _page(*args: Any, **kwargs: Any) -> Any:

@@ -9,17 +9,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from .. import protocol
 from ..config import Settings
-from ..errors import QueryError, UnsupportedMediaType
+from ..errors import QueryError
 from ..pipeline import writes
 from ..store import GraphStore, QueryOutput, QueryRequest, Term
+from ..syntax import protocol
+from ..syntax.bounded import is_bounded
 from .auth import bearer_token, check_token
 from .deps import SettingsDep, StoreDep
 from .negotiation import SPARQL_MEDIA_TYPES, sparql_media_types
@@ -27,9 +26,7 @@ from .service import describe_service
 
 router = APIRouter(tags=["sparql"])
 
-FORM = "application/x-www-form-urlencoded"
-QUERY = "application/sparql-query"
-UPDATE = "application/sparql-update"
+FORM, QUERY, UPDATE = protocol.FORM, protocol.QUERY, protocol.UPDATE
 
 _RESULTS = {"content": {m: {} for m in SPARQL_MEDIA_TYPES}, "description": "The result, in the negotiated format"}
 _STATUS_DOCS = {
@@ -75,7 +72,10 @@ async def answer_query(store: GraphStore, settings: Settings, sparql: str, *, ac
                        named_graphs: list[str] | None = None, include_inferred: bool = True,
                        substitutions: dict[str, Term] | None = None) -> Response:
     """:func:`run_query` given the ``Accept`` header alone (the fast lane has no Request object)."""
-    protocol.check_service(sparql, allow_service=settings.allow_service)
+    if is_bounded(sparql):  # a single pattern: its tokens are its whole reading, no parse to wait for
+        sparql = protocol.checked_query(sparql, allow_service=settings.allow_service)
+    else:  # the parse runs beside the event loop, so that other requests are answered meanwhile
+        sparql = await run_in_threadpool(protocol.checked_query, sparql, allow_service=settings.allow_service)
     format_name = next((v for k, v in reversed(params) if k in ("format", "output")), None)
     query = QueryRequest(
         sparql, accept=sparql_media_types(accept, format_name),
@@ -102,7 +102,7 @@ async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -
              openapi_extra={"requestBody": _POST_BODY})
 async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     params = list(request.query_params.multi_items())
-    operation = post_operation(request.headers.get("content-type"), await request.body(), params)
+    operation = protocol.post_operation(request.headers.get("content-type"), await request.body(), params)
     if operation is None:
         raise QueryError("the request carries neither a query nor an update")
     if operation.is_update:
@@ -121,43 +121,3 @@ async def _answer(request: Request, store: GraphStore, settings: Settings, opera
     return await run_query(request, store, settings, operation.query, params=params,
                            default_graphs=operation.default_graphs, named_graphs=operation.named_graphs,
                            include_inferred=operation.include_inferred)
-
-
-def post_operation(content_type_header: str | None, body: bytes,
-                   params: list[tuple[str, str]]) -> protocol.Operation | None:
-    """The operation a POST carries; a form's fields are added to ``params`` (the URL's parameters).
-
-    :raises UnsupportedMediaType: see :func:`_content_type`.
-    :raises QueryError: a body that is not UTF-8, or an operation :func:`protocol.read_operation` refuses.
-    """
-    media_type = _content_type(content_type_header)
-    text = _decode(body)
-    if media_type == FORM:
-        params += parse_qsl(text, keep_blank_values=True)
-        return protocol.read_operation(params)
-    direct = {"direct_query": text} if media_type == QUERY else {"direct_update": text}
-    return protocol.read_operation(params, **direct)
-
-
-def _content_type(header: str | None) -> str:
-    """The media type of a query or update body.
-
-    :raises UnsupportedMediaType: not one of the three the Protocol defines, or a charset other than UTF-8.
-    """
-    media_type, *params = [part.strip() for part in (header or "").split(";")]
-    media_type = media_type.lower()
-    if media_type not in (FORM, QUERY, UPDATE):
-        raise UnsupportedMediaType(f"POST a query as {FORM} or {QUERY}, an update as {FORM} or {UPDATE}; "
-                                   f"got {media_type or 'no Content-Type'}")
-    charset = next((p.split("=", 1)[1].strip().strip('"').lower() for p in params
-                    if p.lower().startswith("charset=")), None)
-    if charset not in (None, "utf-8", "utf8", "us-ascii"):
-        raise UnsupportedMediaType(f"request bodies are read as UTF-8, not {charset}")
-    return media_type
-
-
-def _decode(body: bytes) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise QueryError(f"the request body is not UTF-8: {error}") from None

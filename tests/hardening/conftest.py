@@ -1,13 +1,23 @@
 """Figures the hardening tests measure (examples sent, latencies under a runaway query), printed in the
-terminal summary so a plain ``pytest tests/hardening`` run reports them."""
+terminal summary so a plain ``pytest tests/hardening`` run reports them; the SSRF canary the tests share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from ..support.listener import Listener
+
 _FIGURES = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    """A socket on 127.0.0.1 that records every connection made to it during the test."""
+    canary = Listener()
+    yield canary
+    canary.close()
 
 
 @pytest.fixture

@@ -7,9 +7,6 @@ from __future__ import annotations
 import base64
 import hmac
 import logging
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -20,6 +17,7 @@ from ecosystem_graph.cli import commands as cli_commands
 from ecosystem_graph.config import Settings
 
 from ..support.endpoint import Service, serve_project
+from ..support.listener import Listener, assert_no_connection
 
 TOKEN = "s3cret-token-for-the-security-tests-7f3a9c"
 BODY_LIMIT = 64 * 1024
@@ -28,52 +26,6 @@ ALLOWED_ORIGIN = "https://allowed.example"
 EVIL_ORIGIN = "https://evil.example"
 EX = "https://example.org/security/"
 PASSWD_MARKER = "root:x:0:0"  # the first line of /etc/passwd on any Linux
-
-
-class Listener:
-    """A TCP socket on 127.0.0.1 that accepts and records every connection (an SSRF canary)."""
-
-    def __init__(self) -> None:
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(16)
-        self.socket.settimeout(0.05)
-        self.port = self.socket.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.connections: list[bytes] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.socket.accept()
-            except TimeoutError:
-                continue
-            with conn:
-                conn.settimeout(1)
-                try:
-                    self.connections.append(conn.recv(4096))
-                except OSError:
-                    self.connections.append(b"")
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self.socket.close()
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    canary = Listener()
-    yield canary
-    canary.close()
-
-
-def assert_no_connection(canary: Listener) -> None:
-    time.sleep(0.3)  # a connection attempt made while the request ran has been accepted by now
-    assert canary.connections == [], f"the server connected out: {canary.connections[:1]}"
 
 
 @pytest.fixture(scope="module")

@@ -19,14 +19,15 @@ PACKAGE = REPO / "ecosystem_graph"
 #: floor -> rooms on it; a room is a sub-package or a top-level module of ecosystem_graph
 ROOMS: dict[int, tuple[str, ...]] = {
     0: ("__init__", "config", "errors", "vocab"),
-    1: ("store", "protocol"),
-    2: ("sources",),
-    3: ("gate", "reasoning", "search", "synthetic"),
-    4: ("pipeline",),
-    5: ("views",),
-    6: ("web",),
-    7: ("cli",),
-    8: ("__main__",),  # python -m ecosystem_graph
+    1: ("syntax",),  # the one reading of a SPARQL request
+    2: ("store",),
+    3: ("sources",),
+    4: ("gate", "reasoning", "search", "synthetic"),
+    5: ("pipeline", "drafting"),
+    6: ("views",),
+    7: ("web",),
+    8: ("cli",),
+    9: ("__main__",),  # python -m ecosystem_graph
 }
 FLOOR = {room: floor for floor, rooms in ROOMS.items() for room in rooms}
 

@@ -14,8 +14,8 @@ from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import QueryTimeout
 from ecosystem_graph.pipeline import load as loader
 from ecosystem_graph.store import GraphStore, QueryRequest
-from ecosystem_graph.store.bounded import is_bounded
 from ecosystem_graph.store.embedded import INLINE_MAX_BYTES
+from ecosystem_graph.syntax.bounded import is_bounded
 
 from .conftest import RUNAWAY, embedded_with
 

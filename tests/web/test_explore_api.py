@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import httpx
 import pytest
 
@@ -11,7 +13,7 @@ from ecosystem_graph.search import index as search
 from ecosystem_graph.store import GraphStore
 from ecosystem_graph.views import graph_view as graphview
 from ecosystem_graph.views.timeline import Item
-from ecosystem_graph.web.explore import MIN_GAP, band
+from ecosystem_graph.web.explore import band
 
 ID = "https://w3id.org/ecosystem-graph/id/"
 SECHENOV = ID + "organization/sechenov-university"
@@ -127,7 +129,7 @@ def test_search_page_lists_results_and_assets_are_served(client: httpx.Client) -
     assert client.get("/ui/explore/graph.js").status_code == 200
 
 
-def test_timeline_band_keeps_order_and_spreads_close_dates() -> None:
+def test_timeline_band_is_to_scale_and_keeps_labels_apart() -> None:
     def item(iri: str, start: str, end: str | None = None, precision: str = "day") -> Item:
         return Item(iri=iri, kind="event", label=iri, start=start, end=end or start, precision=precision)
 
@@ -135,8 +137,11 @@ def test_timeline_band_keeps_order_and_spreads_close_dates() -> None:
              item("c", "2017-02-21"), item("d", "2019-06-01")]
     drawn = band(items)
     x = {p["item"].iri: p["x"] for p in drawn["points"]}
-    assert x["a"] < x["b"] < x["c"] < x["d"]  # same day side by side, then in date order
-    assert x["c"] - x["a"] >= MIN_GAP  # thirteen days apart, still readable
+    label_y = {p["item"].iri: p["label_y"] for p in drawn["points"]}
+    assert x["a"] == x["b"] < x["c"] < x["d"]  # in date order; the same day at the same place
+    assert label_y["a"] != label_y["b"] and label_y["b"] != label_y["c"]  # close labels on separate lanes
+    days = {"a": 0, "c": 13, "d": (dt.date(2019, 6, 1) - dt.date(2017, 2, 8)).days}
+    assert (x["c"] - x["a"]) / days["c"] == pytest.approx((x["d"] - x["a"]) / days["d"], rel=0.01)  # to scale
     (bar,) = drawn["bars"]
     assert bar["x"] <= x["a"] and bar["x"] + bar["width"] >= x["d"]
     assert [t["year"] for t in drawn["ticks"]] == [2017, 2018, 2019, 2020]

@@ -35,8 +35,10 @@ def _ids(tests: list[ManifestTest | None]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    # Without reasoning: materialisation adds its own provenance triples, which the suite cannot expect.
-    with serve_project(tmp_path_factory.mktemp("w3c"), api_token=TOKEN, reasoning=False) as service:
+    # Without reasoning: materialisation adds its own provenance triples, which the suite cannot expect. The suite
+    # resets the store with DROP ALL between tests: graph management is allowed here.
+    with serve_project(tmp_path_factory.mktemp("w3c"), api_token=TOKEN, reasoning=False,
+                       allow_graph_management=True) as service:
         yield service.url
 
 

@@ -1,84 +1,55 @@
 """The SPARQL 1.1 Protocol's rules, independent of HTTP: which operation a request carries, its dataset, and
-the checks made on the text before it reaches the store.
+the checks made on the text before it reaches the store, and the operation a POST body carries.
 
-The text checks work on tokens, so keywords inside strings, IRIs and comments never count:
-``SERVICE`` is refused unless federation is allowed, and the ``using-graph-uri`` /
-``using-named-graph-uri`` parameters of an update become ``USING`` clauses of each ``INSERT``/``DELETE``
-operation (the Protocol defines them as exactly that).
+The checks are made on the one reading of the request (:mod:`.reading`): ``SERVICE`` is refused unless
+federation is allowed, ``LOAD`` always; the ``using-graph-uri`` / ``using-named-graph-uri`` parameters of an
+update become ``USING`` clauses of each ``INSERT``/``DELETE`` operation (the Protocol defines them as exactly that).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
-from .errors import QueryError
-
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-      | (?P<string>\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-      | (?P<iri><[^<>"{}|^`\\\s]*>)
-      | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-      | (?P<pname>(?:[^\W\d][\w.-]*)?:[\w.:%\\-]*)
-      | (?P<word>[^\W\d_]\w*)
-      | (?P<open>\{) | (?P<close>\}) | (?P<semicolon>;)
-      | (?P<space>\s+)
-      | (?P<other>.)""",
-    re.VERBOSE,
-)
+from ..errors import QueryError, UnsupportedMediaType
+from .bounded import is_bounded
+from .lexer import canonical, write
+from .reading import Reading, read_query, read_update
 
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\s]*$")
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    depth: int
-    start: int
+def checked_query(text: str, *, allow_service: bool) -> str:
+    """The text the engine is to run for the query ``text``: its canonical form, once the parse of that form
+    shows no ``SERVICE`` (unless federation is allowed). A single triple pattern (:mod:`.bounded`) is read from
+    its tokens alone: its grammar has no place for SERVICE.
 
-
-def tokens(text: str) -> Iterator[Token]:
-    """Significant tokens (no spaces or comments) with their brace depth."""
-    depth = 0
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind in ("space", "comment"):
-            continue
-        if kind == "close":
-            depth = max(depth - 1, 0)
-        yield Token(kind, match.group(), depth, match.start())
-        if kind == "open":
-            depth += 1
-
-
-def keywords(text: str) -> Iterator[Token]:
-    """Bare words (keywords, ``a``, function names), upper-cased; never parts of strings, IRIs or names."""
-    for token in tokens(text):
-        if token.kind == "word":
-            yield Token("word", token.text.upper(), token.depth, token.start)
-
-
-def uses_service(text: str) -> bool:
-    """Whether the query or update calls a remote endpoint (``SERVICE``)."""
-    if "service" not in text.lower():  # the common case, without tokenising
-        return False
-    return any(token.text == "SERVICE" for token in keywords(text))
-
-
-def check_service(text: str, *, allow_service: bool) -> None:
-    """:raises QueryError: ``SERVICE`` is used while federation is disabled."""
-    if not allow_service and uses_service(text):
+    :raises QueryError: malformed, too deep, or calls SERVICE while federation is disabled.
+    """
+    if is_bounded(text):
+        return canonical(text).text
+    reading = read_query(text)
+    if reading.uses_service and not allow_service:
         raise QueryError("federated queries (SERVICE) are disabled on this endpoint")
+    return reading.text
 
 
-def check_load(text: str) -> None:
-    """:raises QueryError: the update uses ``LOAD``, which would make the server fetch a URL for the client
-    (server-side request forgery); data comes in through the Graph Store Protocol or ``ecosystem-graph load``."""
-    if "load" in text.lower() and any(token.text == "LOAD" for token in keywords(text)):
+def checked_update(text: str, *, allow_service: bool) -> Reading:
+    """The reading of the update ``text``, whose :attr:`Reading.text` the engine is to run.
+
+    :raises QueryError: malformed, too deep, calls SERVICE while federation is disabled, or uses ``LOAD``, which
+        would make the server fetch a URL for the client (server-side request forgery); data comes in through
+        the Graph Store Protocol or ``ecosystem-graph load``.
+    """
+    reading = read_update(text)
+    if reading.uses_service and not allow_service:
+        raise QueryError("federated queries (SERVICE) are disabled on this endpoint")
+    if reading.uses_load:
         raise QueryError("LOAD is disabled on this endpoint: send the data itself with the Graph Store Protocol "
                          "(PUT or POST /rdf-graph-store)")
+    return reading
 
 
 def check_iri(iri: str, *, parameter: str) -> str:
@@ -99,26 +70,26 @@ def with_using_dataset(update: str, using_graphs: Sequence[str], using_named_gra
     clauses = "".join(f" USING <{check_iri(g, parameter='using-graph-uri')}>" for g in using_graphs)
     clauses += "".join(f" USING NAMED <{check_iri(g, parameter='using-named-graph-uri')}>"
                        for g in using_named_graphs)
-    inserts: list[int] = []
+    tokens = canonical(update).tokens
+    parts: list[str] = []
     previous = ""  # the last token outside braces: DELETE right before WHERE is the DELETE WHERE short form
-    for token in tokens(update):
-        if token.depth:
+    written = 0
+    for index, token in enumerate(tokens):
+        if token.depth or token.kind != "word":
+            previous = token.text if not token.depth else previous
             continue
-        if token.kind != "word":
-            previous = token.text
-            continue
-        if token.text.upper() in ("USING", "WITH"):
+        word = token.text.upper()
+        if word in ("USING", "WITH"):
             raise QueryError("using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH "
                              "in the update itself")
-        if token.text.upper() == "WHERE":
+        if word == "WHERE":
             if previous == "DELETE":
                 raise QueryError("using-graph-uri / using-named-graph-uri cannot apply to DELETE WHERE; "
                                  "write DELETE { ... } WHERE { ... }")
-            inserts.append(token.start)
-        previous = token.text.upper()
-    for position in reversed(inserts):
-        update = update[:position] + clauses.lstrip() + " " + update[position:]
-    return update
+            parts += [write(tokens[written:index]), clauses.strip()]
+            written = index
+        previous = word
+    return " ".join(part for part in [*parts, write(tokens[written:])] if part)
 
 
 @dataclass(frozen=True)
@@ -198,3 +169,52 @@ def read_operation(params: Sequence[tuple[str, str]], *, direct_query: str | Non
     # A protocol dataset replaces the query's own: graphs not named in it are not part of it.
     return Operation(query=queries[0], default_graphs=iris("default-graph-uri"),
                      named_graphs=iris("named-graph-uri"), include_inferred=include_inferred)
+
+
+# --- a POST's body -----------------------------------------------------------------------------------------------
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+def post_operation(content_type_header: str | None, body: bytes,
+                   params: list[tuple[str, str]]) -> Operation | None:
+    """The operation a POST carries; a form's fields are added to ``params`` (the URL's parameters).
+
+    :raises UnsupportedMediaType: see :func:`_content_type`.
+    :raises QueryError: a body that is not UTF-8, or an operation :func:`read_operation` refuses.
+    """
+    media_type = _content_type(content_type_header)
+    text = _decode(body)
+    if media_type == FORM:
+        try:
+            params += parse_qsl(text, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise QueryError("the form's fields are not UTF-8 once percent-decoded") from None
+        return read_operation(params)
+    direct = {"direct_query": text} if media_type == QUERY else {"direct_update": text}
+    return read_operation(params, **direct)
+
+
+def _content_type(header: str | None) -> str:
+    """The media type of a query or update body.
+
+    :raises UnsupportedMediaType: not one of the three the Protocol defines, or a charset other than UTF-8.
+    """
+    media_type, *params = [part.strip() for part in (header or "").split(";")]
+    media_type = media_type.lower()
+    if media_type not in (FORM, QUERY, UPDATE):
+        raise UnsupportedMediaType(f"POST a query as {FORM} or {QUERY}, an update as {FORM} or {UPDATE}; "
+                                   f"got {media_type or 'no Content-Type'}")
+    charset = next((p.split("=", 1)[1].strip().strip('"').lower() for p in params
+                    if p.lower().startswith("charset=")), None)
+    if charset not in (None, "utf-8", "utf8", "us-ascii"):
+        raise UnsupportedMediaType(f"request bodies are read as UTF-8, not {charset}")
+    return media_type
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise QueryError(f"the request body is not UTF-8: {error}") from None

@@ -1,12 +1,14 @@
-"""The SPARQL Protocol rules without HTTP: which operation a request carries, SERVICE detection on tokens,
-and the update dataset parameters as USING clauses."""
+"""The SPARQL Protocol rules without HTTP: which operation a request carries, SERVICE found by the parse, and
+the update dataset parameters as USING clauses."""
 
 from __future__ import annotations
 
 import pytest
 
 from ecosystem_graph.errors import QueryError
-from ecosystem_graph.protocol import read_operation, uses_service, with_using_dataset
+from ecosystem_graph.syntax.lexer import canonical
+from ecosystem_graph.syntax.protocol import read_operation, with_using_dataset
+from ecosystem_graph.syntax.reading import read_query, read_update
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -19,7 +21,8 @@ from ecosystem_graph.protocol import read_operation, uses_service, with_using_da
     ("INSERT { ?s ?p ?o } WHERE { SERVICE <http://x/> { ?s ?p ?o } }", True),
 ])
 def test_service_is_found_only_as_a_keyword(text: str, expected: bool) -> None:
-    assert uses_service(text) is expected
+    read = read_update if text.startswith("INSERT") else read_query
+    assert read(text).uses_service is expected
 
 
 def test_using_clauses_go_before_each_top_level_where() -> None:
@@ -28,7 +31,7 @@ def test_using_clauses_go_before_each_top_level_where() -> None:
               "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o } # WHERE\n")
     rewritten = with_using_dataset(update, ["http://g/1"], ["http://g/2"])
     assert rewritten.count("USING <http://g/1> USING NAMED <http://g/2> WHERE") == 2
-    assert rewritten.replace("USING <http://g/1> USING NAMED <http://g/2> ", "") == update
+    assert rewritten.replace("USING <http://g/1> USING NAMED <http://g/2> ", "") == canonical(update).text
     assert with_using_dataset(update, [], []) == update
 
 
