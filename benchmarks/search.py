@@ -140,7 +140,7 @@ def run_scale(label: str, triples: int, args: argparse.Namespace, peer_code: str
 def write_section(lines: list[str], command: str) -> None:
     page = REPO / "docs" / "benchmarks.md"
     text = page.read_text(encoding="utf-8")
-    intro = (f"{SECTION}\n\n`{command}`: the label index by lemmas (docs/endpoint.md, \"Search\") against the "
+    intro = (f"{SECTION}\n\n`{command}`: the label index by lemmas (docs/ui.md, \"Search\") against the "
              "literal one it replaced, each side loading the same synthetic project with its own loader in a child "
              "process; hits are of at most 10. The search test set (tests/search/queries.tsv) is the measure of "
              "what it finds.\n\n")
