@@ -6,7 +6,7 @@
 Per scale: a synthetic project (``ecosystem-graph generate``, fixed seed), loaded by each side's own loader in
 a child process (embedded store, no SHACL gate or reasoning: the index reads asserted labels and the subclass
 closure either way), which builds the search index as ``ecosystem-graph load`` does. The peer is the package as
-it was at ``--peer`` (by default where this branch left main), unpacked with ``git archive`` and imported in
+it was at ``--peer`` (by default the commit before search by lemmas), unpacked with ``git archive`` and imported in
 its child instead of this checkout. Reported: the index build time at load, its size on disk, the labels
 indexed, and the latency of the same queries (p50 and p99 over every run of every query, warm, one at a
 time), with the first query after opening (the analyser's load) apart. The table is written to the "Search"
@@ -44,6 +44,16 @@ def peer_tree(revision: str, folder: Path) -> str:
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")
     return commit
+
+
+def literal_revision() -> str:
+    """The last commit before search by lemmas (the parent of the one that added search/morphology.py)."""
+    added = subprocess.run(["git", "log", "--diff-filter=A", "--format=%H", "--",
+                            "ecosystem_graph/search/morphology.py"], cwd=REPO, capture_output=True, text=True,
+                           check=True).stdout.split()
+    if not added:
+        raise SystemExit("search/morphology.py is not in this history: give the peer with --peer")
+    return added[-1] + "^"
 
 
 def side(code: str, project: str, store_dir: str, repeat: int) -> dict:
@@ -130,7 +140,7 @@ def run_scale(label: str, triples: int, args: argparse.Namespace, peer_code: str
 def write_section(lines: list[str], command: str) -> None:
     page = REPO / "docs" / "benchmarks.md"
     text = page.read_text(encoding="utf-8")
-    intro = (f"{SECTION}\n\n`{command}`: the label index by lemmas (docs/endpoint.md, \"Search\") against the "
+    intro = (f"{SECTION}\n\n`{command}`: the label index by lemmas (docs/ui.md, \"Search\") against the "
              "literal one it replaced, each side loading the same synthetic project with its own loader in a child "
              "process; hits are of at most 10. The search test set (tests/search/queries.tsv) is the measure of "
              "what it finds.\n\n")
@@ -146,14 +156,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scales", default="1m,4.5m", help="triples; 4.5M triples hold about a million labels")
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--peer", default="", help="git revision of the peer (default: merge-base with main)")
+    parser.add_argument("--peer", default="", help="git revision of the peer (default: the commit before lemmas)")
     parser.add_argument("--workdir", type=Path, default=REPO / "var" / "bench-search")
     parser.add_argument("--step-timeout", type=float, default=3600)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--no-report", action="store_true", help="print the tables, leave docs/benchmarks.md alone")
     args = parser.parse_args(argv)
-    revision = args.peer or subprocess.run(["git", "merge-base", "HEAD", "main"], cwd=REPO, capture_output=True,
-                                           text=True, check=True).stdout.strip()
+    revision = args.peer or literal_revision()
     peer_commit = peer_tree(revision, args.workdir / "peer")
     lines = []
     for label in (s.strip() for s in args.scales.split(",") if s.strip()):

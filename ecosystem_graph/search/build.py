@@ -10,7 +10,7 @@ import re
 import sqlite3
 import time
 import unicodedata
-from collections import Counter
+from collections.abc import Iterator
 from functools import lru_cache
 
 from ..vocab import FOAF, RDF, RDFS, SKOS
@@ -40,12 +40,14 @@ CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT
 CREATE TABLE label (id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, text TEXT NOT NULL, lang TEXT NOT NULL,
                     norm TEXT NOT NULL, alt INTEGER NOT NULL, keys TEXT NOT NULL);
 CREATE TABLE word (word TEXT NOT NULL, label INTEGER NOT NULL, PRIMARY KEY (word, label)) WITHOUT ROWID;
+-- the labels of a key, when the key is not one of the label's words as written (those are in the table word)
 CREATE TABLE lemma (key TEXT NOT NULL, label INTEGER NOT NULL, PRIMARY KEY (key, label)) WITHOUT ROWID;
+-- labels per key, both tables together
 CREATE TABLE lemma_key (key TEXT PRIMARY KEY, labels INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE label_fts USING fts5(norm, content='label', content_rowid='id', tokenize='trigram');
 """
 #: written to ``PRAGMA user_version``; an index file of another version is built again, not read
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _INDEXES = """
 CREATE INDEX label_norm ON label (norm);
 CREATE INDEX entity_kind ON entity (kind, rank);
@@ -75,6 +77,14 @@ def _display(labels: set[tuple[int, str, str]]) -> dict[str, str]:
         if priority < ALT and (key not in best or rank < best[key]):
             best[key] = rank
     return {key: rank[2] for key, rank in best.items()}
+
+
+def _key_rows(label_rows: list[tuple]) -> Iterator[tuple[str, int, int]]:
+    """(key, label, 1 if the label has the key as one of its written words else 0), each pair once."""
+    for row in label_rows:
+        spelled = set(row[4].split())
+        for key in set(row[6].replace("|", " ").split()):
+            yield key, row[0], int(key in spelled)
 
 
 def fill(db: sqlite3.Connection, target: Queryable, base_iri: str) -> None:
@@ -107,18 +117,21 @@ def fill(db: sqlite3.Connection, target: Queryable, base_iri: str) -> None:
     started = time.perf_counter()
     label_rows = [(n, entity, text, lang, norm, alt, keys_text(norm))
                   for n, (_w, _size, norm, entity, text, lang, alt) in enumerate(pending, start=1)]
-    words = sorted({(word, row[0]) for row in label_rows for word in row[4].split()})
-    lemmas = sorted({(key, row[0]) for row in label_rows for key in row[6].replace("|", " ").split()})
-    counts = Counter(key for key, _label in lemmas)
     log.info("search index: lemma keys of %d labels (%d distinct words) in %.1f s", len(label_rows),
              label_keys.cache_info().currsize, time.perf_counter() - started)
+    words = sorted({(word, row[0]) for row in label_rows for word in row[4].split()})
     db.executescript(SCHEMA)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     db.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?,?)", entities)
     db.executemany("INSERT INTO label VALUES (?,?,?,?,?,?,?)", label_rows)
     db.executemany("INSERT INTO word VALUES (?,?)", words)
-    db.executemany("INSERT INTO lemma VALUES (?,?)", lemmas)
-    db.executemany("INSERT INTO lemma_key VALUES (?,?)", sorted(counts.items()))
+    # (key, label, spelled): SQLite sorts them into the key table, not Python; a key that is also one of the
+    # label's words as written is found in the word table and is only counted here
+    db.execute("CREATE TEMP TABLE key_row (key TEXT NOT NULL, label INTEGER NOT NULL, spelled INTEGER NOT NULL)")
+    db.executemany("INSERT INTO key_row VALUES (?,?,?)", _key_rows(label_rows))
+    db.execute("INSERT INTO lemma SELECT key, label FROM key_row WHERE NOT spelled ORDER BY key, label")
+    db.execute("INSERT INTO lemma_key SELECT key, count(*) FROM key_row GROUP BY key ORDER BY key")
+    db.execute("DROP TABLE key_row")
     db.execute("INSERT INTO label_fts (rowid, norm) SELECT id, norm FROM label")
     db.executescript(_INDEXES)
     db.commit()

@@ -60,6 +60,8 @@ _BATCH = 1024  # labels whose keys are read at once, at most
 _RANGE_CHECK = 2_000  # a prefix range looked up per batch of candidates only when it is this small
 _NO_MATCH = 99
 _TOP = "char(1114111)"
+#: where a key's labels are: keys unlike any written word, and the words as written (a key is often one)
+_POSTINGS = (("lemma", "key"), ("word", "word"))
 _UNBOUNDED = -1  # a prefix range with more than _SCAN postings: not read
 #: postings of a query word: per key, and in its prefix range (None: no prefix; _UNBOUNDED: too many to read)
 _Cost = tuple[dict[str, int], int | None]
@@ -185,11 +187,12 @@ class SearchIndex:
         costs = {word: self._postings(word) for word in query}
         driver = min(query, key=lambda word: _cost(costs[word]))
         exact, ranged = costs[driver]
-        streams = [self._db.execute("SELECT label FROM lemma WHERE key = ? ORDER BY label", (key,))
-                   for key in exact]
+        streams = [self._db.execute(f"SELECT label FROM {table} WHERE {column} = ? ORDER BY label", (key,))
+                   for key in exact for table, column in _POSTINGS]
         if ranged is not None and ranged > 0:
-            streams.append(self._db.execute(f"SELECT label FROM lemma WHERE key > ? AND key < ? || {_TOP} "
-                                            "ORDER BY label", (driver.prefix, driver.prefix)))
+            streams += [self._db.execute(f"SELECT label FROM {table} WHERE {column} > ? AND {column} < ? || {_TOP} "
+                                         "ORDER BY label", (driver.prefix, driver.prefix))
+                        for table, column in _POSTINGS]
         others = [(word, costs[word]) for word in query if word is not driver]
         found: set[int] = set()
         read, last, batch, size = 0, -1, [], k
@@ -217,13 +220,16 @@ class SearchIndex:
             if not keep:
                 break
             ids = ",".join(map(str, sorted(keep)))
-            where, args = f"key IN ({','.join('?' * len(exact))})", list(exact)
-            if ranged is not None and 0 < ranged <= _RANGE_CHECK:
-                where, args = f"({where} OR (key > ? AND key < ? || {_TOP}))", [*args, word.prefix, word.prefix]
-            if not args:
-                return set()
-            keep &= {row[0] for row in self._db.execute(
-                f"SELECT DISTINCT label FROM lemma WHERE label IN ({ids}) AND {where}", args)}
+            having: set[int] = set()
+            for table, column in _POSTINGS:
+                where, args = f"{column} IN ({','.join('?' * len(exact))})", list(exact)
+                if ranged is not None and 0 < ranged <= _RANGE_CHECK:
+                    where = f"({where} OR ({column} > ? AND {column} < ? || {_TOP}))"
+                    args += [word.prefix, word.prefix]
+                if args:
+                    having.update(row[0] for row in self._db.execute(
+                        f"SELECT label FROM {table} WHERE label IN ({ids}) AND {where}", args))
+            keep &= having
         return keep
 
     def _postings(self, word: QueryWord) -> _Cost:

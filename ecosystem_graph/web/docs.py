@@ -15,7 +15,7 @@ _ASSETS = "/ui/vendor/swagger-ui/"
 @router.get("/docs")
 def docs(request: Request) -> HTMLResponse:
     root = request.scope.get("root_path", "").rstrip("/")
-    return get_swagger_ui_html(
+    page = get_swagger_ui_html(
         openapi_url=root + request.app.openapi_url,
         title=f"{request.app.title} — API",
         swagger_js_url=root + _ASSETS + "swagger-ui-bundle.js",
@@ -23,3 +23,5 @@ def docs(request: Request) -> HTMLResponse:
         swagger_favicon_url=root + _ASSETS + "favicon-32x32.png",
         swagger_ui_parameters={"validatorUrl": None, "tryItOutEnabled": True},
     )
+    page.headers["Content-Language"] = "en"  # Swagger UI's own words; its page has no lang attribute
+    return page

@@ -62,10 +62,15 @@ def test_pages_say_their_language(client: httpx.Client, path: str, headers: dict
     assert "accept-language" in answer.headers["vary"].lower()
 
 
-def test_a_page_with_one_language_says_it_without_varying(client: httpx.Client) -> None:
-    answer = client.get("/queries", headers={"Accept": "text/html"})
+@pytest.mark.parametrize("path", ["/queries", "/", "/ontology"])
+def test_an_html_page_says_the_language_it_declares(client: httpx.Client, path: str) -> None:
+    answer = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en"})
     declared = answer.text.split('lang="', 1)[1].split('"', 1)[0]
     assert answer.headers["content-language"] == declared
+
+
+def test_the_api_reference_is_in_english(client: httpx.Client) -> None:
+    assert client.get("/docs").headers["content-language"] == "en"
 
 
 def test_language_negotiated_json_varies_on_accept_language(client: httpx.Client) -> None:
