@@ -109,6 +109,11 @@ def _value(body: str, text: str, offset: int) -> str:
     return _ESCAPE.sub(decode, body)
 
 
+def string_value(token: Token) -> str:
+    """The characters a canonical string token stands for (its escapes decoded)."""
+    return _value(token.text[1:-1], token.text, token.start)
+
+
 def _string(raw: str, text: str, offset: int) -> str:
     body = raw[3:-3] if raw[:3] in ('"""', "'''") else raw[1:-1]
     value = _value(body, text, offset)

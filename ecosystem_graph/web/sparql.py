@@ -16,10 +16,13 @@ from starlette.concurrency import run_in_threadpool
 from ..config import Settings
 from ..errors import QueryError
 from ..pipeline import writes
+from ..search import text_query
+from ..search.index import index_for
 from ..store import GraphStore, QueryOutput, QueryRequest, Term
 from ..syntax import protocol
 from ..syntax.bounded import is_bounded
 from ..syntax.reading import is_read
+from ..vocab import ontology_ns
 from .auth import bearer_token, check_token
 from .deps import SettingsDep, StoreDep
 from .negotiation import SPARQL_MEDIA_TYPES, sparql_media_types
@@ -54,6 +57,15 @@ _POST_BODY = {"required": True, "content": {
 }}
 
 
+def _with_text_search(store: GraphStore, settings: Settings, sparql: str) -> str:
+    index = index_for(store, settings)
+
+    def hits(text: str, limit: int) -> list[str]:
+        return list(dict.fromkeys(hit.entry.iri for hit in index.search(text, lang="ru", limit=limit)))
+
+    return text_query.expand(sparql, hits, ontology=ontology_ns(settings.base_iri))
+
+
 def result_response(output: QueryOutput) -> Response:
     return Response(output.body, media_type=output.media_type, headers={"Vary": "Accept"})
 
@@ -73,6 +85,8 @@ async def answer_query(store: GraphStore, settings: Settings, sparql: str, *, ac
                        named_graphs: list[str] | None = None, include_inferred: bool = True,
                        substitutions: dict[str, Term] | None = None) -> Response:
     """:func:`run_query` given the ``Accept`` header alone (the fast lane has no Request object)."""
+    if text_query.LOCAL_NAME in sparql:  # eco:textSearch patterns become the label index's hits
+        sparql = await run_in_threadpool(_with_text_search, store, settings, sparql)
     if is_bounded(sparql) or is_read(sparql):  # a single pattern, or a text read before: no parse to wait for
         sparql = protocol.checked_query(sparql, allow_service=settings.allow_service)
     else:  # the parse runs beside the event loop, so that other requests are answered meanwhile
