@@ -34,6 +34,8 @@ from ..config import Settings
 from ..store import GraphStore
 from .views import language
 
+#: the request headers an answer's validators depend on
+_READ = frozenset({b"accept", b"accept-language", b"host", b"authorization", b"if-none-match", b"if-modified-since"})
 #: paths answered without validators: liveness is not a property of the generation
 UNCACHED = ("/health",)
 #: prefixes whose answers bring their own validators (file times and sizes)
@@ -122,8 +124,9 @@ class GenerationCaching:
             await self.app(scope, receive, send)
             return
         headers: dict[str, str] = {}
-        for name, value in scope["headers"]:
-            headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+        for name, value in scope["headers"]:  # servers send header names lower-cased (ASGI); only a few count
+            if name in _READ and name not in headers:
+                headers[name.decode("latin-1")] = value.decode("latin-1")
         generation, built_at = (await run_in_threadpool(self._generation)) if self.remote else self._generation()
         cacheable = generation is not None and "authorization" not in headers
         etag = entity_tag(generation, self.stamp, scope, headers) if generation is not None else ""
@@ -141,6 +144,13 @@ class GenerationCaching:
                 start = dict(message)
                 out = list(start.get("headers", []))
                 names = {k.lower() for k, _v in out}
+                if not scope.get("route") and b"content-type" in names and not _is_html(out):
+                    # the fast lane's SPARQL answers (no route, not a page): validators only
+                    if cacheable and start["status"] == 200 and b"etag" not in names:
+                        out += validators
+                    start["headers"] = out
+                    await send(start)
+                    return
                 if cacheable and start["status"] == 200 and b"etag" not in names and b"last-modified" not in names:
                     out = [*out, *[(k, v) for k, v in validators if k not in names]]
                 negotiated = self._route_negotiates(scope)
