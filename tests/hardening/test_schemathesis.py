@@ -55,6 +55,10 @@ def api_schema(fuzzed_service: Service):
     # data: 422 (FastAPI's validator disagreeing with the published spec), 405, 5xx.
     loaded.config.checks.positive_data_acceptance.expected_statuses = [
         "2xx", "3xx", "400", "403", "404", "406", "413", "415"]
+    # Invalid data must be refused; a body over the server's size limit (a form field past its maxLength can be)
+    # is refused with 413 before it is read, which is a refusal too.
+    loaded.config.checks.negative_data_rejection.expected_statuses = [
+        "400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429"]
     return loaded
 
 
