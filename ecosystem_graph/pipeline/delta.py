@@ -224,26 +224,30 @@ def _pointing(step: str) -> str:
 _PARSING = threading.Lock()  # rdflib's literal normalisation is a module flag: off while we parse
 
 
-def data_steps(sparql: str, *, default_graph: str, base_iri: str | None = None) -> list[Step] | None:
+def data_steps(sparql: str, *, default_graph: str, base_iri: str | None = None,
+               algebra: Any = None) -> list[Step] | None:
     """The steps of an update made only of ``INSERT DATA`` and ``DELETE DATA`` operations (triples outside a
     ``GRAPH`` go to ``default_graph``), or of one ``DELETE WHERE`` whose patterns all name their graph, or None for
     an update of any other form.
 
     Read by the SPARQL grammar (rdflib's parser), with literals kept as written. An update this parser does not
     read is None too: it then runs in the engine, which reports its syntax errors with their positions.
+    ``algebra``: the update already translated (:attr:`..syntax.reading.Reading.algebra`, same base), not parsed again.
     """
     import rdflib
     from rdflib.plugins.sparql.algebra import translateUpdate
     from rdflib.plugins.sparql.parser import parseUpdate
 
-    with _PARSING:
-        normalise, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
-        try:
-            update = translateUpdate(parseUpdate(sparql), base=base_iri)
-        except Exception:  # pyparsing and rdflib raise several types for a malformed update
-            return None
-        finally:
-            rdflib.NORMALIZE_LITERALS = normalise
+    update = algebra
+    if update is None:
+        with _PARSING:
+            normalise, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
+            try:
+                update = translateUpdate(parseUpdate(sparql), base=base_iri)
+            except Exception:  # pyparsing and rdflib raise several types for a malformed update
+                return None
+            finally:
+                rdflib.NORMALIZE_LITERALS = normalise
     steps: list[Step] = []
     for operation in getattr(update, "algebra", None) or []:  # an empty update translates to a bare list
         if operation.name == "DeleteWhere" and not operation.get("triples") and len(update.algebra) == 1:

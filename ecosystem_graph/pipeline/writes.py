@@ -30,6 +30,7 @@ from ..sources.files import SourceFile, discover
 from ..store import GenerationBuilder, GraphStore, QueryRequest
 from ..store.formats import canonical
 from ..syntax import protocol
+from ..syntax.reading import Reading
 from ..vocab import inferred_graph_iri, updates_graph_iri
 from . import reload
 from .delta import Delta, NotStated, Step, data_steps
@@ -88,11 +89,13 @@ def update(store: GraphStore, settings: Settings, sparql: str, *, base_iri: str 
     :raises QueryError: malformed update, a refused SERVICE call or LOAD, or a dataset conflict.
     :raises ValidationFailed: the result breaks the SHACL contract (nothing is written).
     """
-    sparql = checked_update(settings, sparql)
     if base_iri is not None:
         protocol.check_iri(base_iri, parameter="base")
+    reading = checked_update(settings, sparql, base_iri=base_iri)
+    sparql = reading.text
     if not using_graphs and not using_named_graphs:
-        steps = data_steps(sparql, default_graph=updates_graph_iri(settings.base_iri), base_iri=base_iri)
+        steps = data_steps(sparql, default_graph=updates_graph_iri(settings.base_iri), base_iri=base_iri,
+                           algebra=reading.algebra)
         if steps is not None:
             try:
                 _write_delta(store, settings, lambda delta, generation: delta.apply(generation, steps))
@@ -112,14 +115,14 @@ def update(store: GraphStore, settings: Settings, sparql: str, *, base_iri: str 
     _write(store, settings, change, journal_text=text)
 
 
-def checked_update(settings: Settings, sparql: str) -> str:
-    """The text to run for the update ``sparql`` (its one reading, :func:`protocol.checked_update`), once it is
+def checked_update(settings: Settings, sparql: str, *, base_iri: str | None = None) -> Reading:
+    """The reading of the update ``sparql`` (:func:`protocol.checked_update`), whose text is to run, once it is
     shown to write no computed graph and, unless ``allow_graph_management`` is set, to empty no whole dataset
     (``DROP ALL``, ``CLEAR NAMED``...) and no ontology graph.
 
     :raises QueryError: malformed, SERVICE, LOAD, or one of the writes above.
     """
-    reading = protocol.checked_update(sparql, allow_service=settings.allow_service)
+    reading = protocol.checked_update(sparql, allow_service=settings.allow_service, base=base_iri)
     computed = set(_computed_graphs(settings))
     if touched := computed & {*reading.written, *reading.emptied}:
         raise QueryError(f"<{min(touched)}> is computed from the other graphs and cannot be written")
@@ -130,7 +133,7 @@ def checked_update(settings: Settings, sparql: str) -> str:
             what = f"DROP/CLEAR {whole[0]}" if whole[0] in ("ALL", "NAMED") else f"emptying the ontology <{whole[0]}>"
             raise QueryError(f"{what} is refused on this endpoint (set ECOSYSTEM_GRAPH_ALLOW_GRAPH_MANAGEMENT=true "
                              "to allow it)")
-    return reading.text
+    return reading
 
 
 def _unshift(message: str) -> str:

@@ -36,14 +36,14 @@ def checked_query(text: str, *, allow_service: bool) -> str:
     return reading.text
 
 
-def checked_update(text: str, *, allow_service: bool) -> Reading:
+def checked_update(text: str, *, allow_service: bool, base: str | None = None) -> Reading:
     """The reading of the update ``text``, whose :attr:`Reading.text` the engine is to run.
 
     :raises QueryError: malformed, too deep, calls SERVICE while federation is disabled, or uses ``LOAD``, which
         would make the server fetch a URL for the client (server-side request forgery); data comes in through
         the Graph Store Protocol or ``ecosystem-graph load``.
     """
-    reading = read_update(text)
+    reading = read_update(text, base=base)
     if reading.uses_service and not allow_service:
         raise QueryError("federated queries (SERVICE) are disabled on this endpoint")
     if reading.uses_load:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -33,9 +33,11 @@ class Reading:
     written: tuple[str, ...]  # graphs an update adds to or deletes from ("DEFAULT" for the default graph)
     emptied: tuple[str, ...]  # what an update drops or clears whole: graph IRIs, "ALL", "NAMED" or "DEFAULT"
     variable_graph: bool  # an update writes into GRAPH ?g: any graph, named at run time
+    #: an update's rdflib algebra (base IRI applied), so that applying a stated change parses nothing again
+    algebra: Any = field(default=None, compare=False, repr=False)
 
 
-def _parse(text: str, *, update: bool) -> Any:
+def _parse(text: str, *, update: bool, base: str | None = None) -> Any:
     import rdflib
     from rdflib.plugins.sparql.algebra import translateUpdate
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -44,7 +46,7 @@ def _parse(text: str, *, update: bool) -> Any:
         normalise, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
         try:
             # a query's parse tree holds all it is checked for; an update's targets need its prefixes resolved
-            return translateUpdate(parseUpdate(text)) if update else parseQuery(text)
+            return translateUpdate(parseUpdate(text), base=base) if update else parseQuery(text)
         except RecursionError:
             raise QueryError("the request nests too deeply to be read") from None
         except Exception as error:  # pyparsing and rdflib raise several types for malformed text
@@ -89,8 +91,8 @@ _BOOKKEEPING = threading.Lock()
 
 
 @lru_cache(maxsize=1024)
-def _read(text: str, update: bool) -> Reading:
-    reading = _read_once(text, update)
+def _read(text: str, update: bool, base: str | None = None) -> Reading:
+    reading = _read_once(text, update, base)
     with _BOOKKEEPING:
         if len(_READ_BEFORE) >= 1024:
             _READ_BEFORE.pop(next(iter(_READ_BEFORE)))
@@ -98,8 +100,8 @@ def _read(text: str, update: bool) -> Reading:
     return reading
 
 
-def _read_once(text: str, update: bool) -> Reading:
-    tree = _parse(text, update=update)
+def _read_once(text: str, update: bool, base: str | None) -> Reading:
+    tree = _parse(text, update=update, base=base)
     if not update:
         return Reading(text, False, _named(tree, "ServiceGraphPattern"), False, _named(tree, "DatasetClause"),
                        (), (), False)
@@ -131,7 +133,7 @@ def _read_once(text: str, update: bool) -> Reading:
             emptied += [target] if name == "Copy" else [target, source] if name == "Move" else []
     operations = getattr(tree, "algebra", None) or []
     return Reading(text, True, _named(operations, "ServiceGraphPattern"), _named(operations, "Load"), False,
-                   tuple(written), tuple(emptied), variable)
+                   tuple(written), tuple(emptied), variable, tree)
 
 
 def is_read(text: str, *, update: bool = False) -> bool:
@@ -148,18 +150,18 @@ def read_query(text: str) -> Reading:
     return _located(text, update=False)
 
 
-def read_update(text: str) -> Reading:
+def read_update(text: str, *, base: str | None = None) -> Reading:
     """:raises QueryError: not an update, with the parser's message and the position in ``text``."""
-    return _located(text, update=True)
+    return _located(text, update=True, base=base)
 
 
 _AT = re.compile(r"\s*\(at char (\d+)\), \(line:\d+, col:\d+\)")
 
 
-def _located(text: str, *, update: bool) -> Reading:
+def _located(text: str, *, update: bool, base: str | None = None) -> Reading:
     read = canonical(text)
     try:
-        return _read(read.text, update)
+        return _read(read.text, update, base)
     except QueryError as error:
         found = _AT.search(str(error))
         if found is None:
