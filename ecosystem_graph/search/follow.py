@@ -17,6 +17,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from ..errors import QueryError
 from ..vocab import OWL, RDF, RDFS
 from .build import ALT, GAP, LABEL_PROPERTIES, display, key_rows, normalise, weight
 from .kinds import KIND_ORDER, Classifier, Queryable, select, values_block
@@ -39,13 +40,24 @@ LabelKey = tuple[int, int, str, str, str, str, int]
 
 def changed_resources(target: Queryable, graphs: Sequence[str]) -> set[str] | None:
     """The IRIs whose entries a change can alter: the subjects of the triples in ``graphs`` (the change's added and
-    removed triples), or None when the index must be built whole (a schema change, or too many triples)."""
+    removed triples) that state a label, a type, or a property the reasoner makes a label of; None when the index
+    must be built whole (a schema change, too many triples, an IRI no query can name)."""
     named = " ".join(f"<{g}>" for g in graphs)
     rows = select(target, f"SELECT DISTINCT ?s ?p WHERE {{ VALUES ?_g {{ {named} }} GRAPH ?_g {{ ?s ?p ?o }} }} "
                           f"LIMIT {MAX_CHANGED + 1}")
     if len(rows) > MAX_CHANGED or any(row["p"]["value"] in SCHEMA_PREDICATES for row in rows):
         return None
-    return {row["s"]["value"] for row in rows if row["s"]["type"] == "uri"}
+    indexed = {*LABEL_PROPERTIES, RDF + "type"}
+    others = {row["p"]["value"] for row in rows} - indexed
+    if others:
+        try:
+            found = select(target, f"SELECT DISTINCT ?p WHERE {{ {values_block('p', sorted(others))} VALUES ?l "
+                                   f"{{ {_LABEL_PROPS} }} ?p (<{RDFS}subPropertyOf>|<{OWL}equivalentProperty>|"
+                                   f"^<{OWL}equivalentProperty>)+ ?l }}")
+        except QueryError:
+            return None
+        indexed |= {row["p"]["value"] for row in found}
+    return {row["s"]["value"] for row in rows if row["s"]["type"] == "uri" and row["p"]["value"] in indexed}
 
 
 def _chunks(iris: Iterable[str]) -> Iterable[list[str]]:

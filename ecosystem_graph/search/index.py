@@ -379,6 +379,8 @@ def follow_change(store: GraphStore, generation: GenerationBuilder, settings: Se
     if source is None or path is None:  # an index in memory: copied through SQLite's backup API
         with _lock:
             before = _indexes.get(store, {}).get(previous)
+            if before is not None and before.path is None and not iris:  # nothing indexed changed: the same index
+                return _remember(store, generation.generation_id, before)
         if before is None or before.path is not None:
             return None
         db = sqlite3.connect(":memory:", check_same_thread=False)
@@ -392,6 +394,16 @@ def follow_change(store: GraphStore, generation: GenerationBuilder, settings: Se
     if not source.exists() or _version(source) != SCHEMA_VERSION:
         return None
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.unlink(missing_ok=True)
+    if not iris:  # nothing indexed changed: the same file, under the new generation's name too (never written to)
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copyfile(source, tmp)
+        os.replace(tmp, path)
+        _drop_old_files(path.parent, keep=path)
+        with _lock:
+            return _remember(store, generation.generation_id, SearchIndex.open(path))
     shutil.copyfile(source, tmp)
     log.info("search index: copied in %.3f s", time.perf_counter() - started)
     db = sqlite3.connect(tmp)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 
 import pytest
 
@@ -48,7 +49,7 @@ def literal(rng: random.Random) -> str:
 def random_write(store: GraphStore, settings: Settings, rng: random.Random, written: list[str]) -> None:
     """One random change: add or remove a label or a type, write or delete a whole resource."""
     subject = rng.choice(RESOURCES)
-    action = rng.randrange(6)
+    action = rng.randrange(7)
     if action <= 1 or not written:
         triple = f"<{subject}> <{rng.choice(PROPERTIES)}> {literal(rng)}" if action == 0 or not written \
             else f"<{subject}> <{TYPE}> <{rng.choice(CLASSES)}>"
@@ -64,6 +65,9 @@ def random_write(store: GraphStore, settings: Settings, rng: random.Random, writ
     elif action == 4 and not subject.startswith(ECO):  # a class's own triples include its place in the hierarchy
         writes.update(store, settings, f"DELETE WHERE {{ GRAPH ?g {{ <{subject}> ?p ?o }} }}")
         written[:] = [t for t in written if not t.startswith(f"<{subject}>")]
+    elif action == 5:  # nothing the index holds
+        writes.update(store, settings, f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{subject}> <{RDFS}comment> '
+                                       f'"{rng.random()}" }} }}')
     else:  # an instance of a class whose labels may have changed
         writes.update(store, settings, f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <{ID}organization/r{rng.randrange(8)}> "
                                        f"<{TYPE}> <{subject if subject.startswith(ECO) else ECO + 'Person'}> }} }}")
@@ -102,8 +106,18 @@ def test_the_index_after_random_writes_is_the_full_build(followed: tuple[GraphSt
         mine = search.index_for(store, settings)
         assert mine.path == path
         whole = search.build(store, settings.base_iri)
-        assert content(sqlite3.connect(path)) == content(whole._db)
+        with closing(sqlite3.connect(path, isolation_level=None)) as db:
+            assert content(db) == content(whole._db)
         assert results(mine) == results(whole)
+
+
+def test_a_write_of_nothing_indexed_shares_the_file(followed: tuple[GraphStore, Settings]) -> None:
+    store, settings = followed
+    before = search.index_for(store, settings).path
+    writes.update(store, settings, f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{ID}organization/r1> <{RDFS}comment> "x" }} }}')
+    after = search._file(settings, store.generation_id())
+    assert before is not None and after is not None and after != before
+    assert after.stat().st_ino == before.stat().st_ino
 
 
 def test_a_class_relabelled_is_shown_so_beside_its_instances(followed: tuple[GraphStore, Settings]) -> None:
