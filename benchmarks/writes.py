@@ -33,7 +33,7 @@ from .common import REPO, in_child, load_average, median, p95
 
 TOKEN = "bench-writes-token"
 RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
 SECTION = "## Writes"
 
 
@@ -104,7 +104,7 @@ def search_after_write(writer: Writer, graph: str, university: str, count: int) 
                                                                             "WHERE {{}}")):
             word = f"Searchbench{i}{'a' if 'DATA' in how else 'b'}"
             started = time.perf_counter()
-            writer.update(text.format(g=graph, t=f'<{university}> <{RDFS_LABEL}> "{word}"@en'))
+            writer.update(text.format(g=graph, t=f'<{university}> <{ALT_LABEL}> "{word}"@en'))
             written = time.perf_counter()
             answer = writer.client.get("/api/search", params={"q": word.lower()})
             done = time.perf_counter()
