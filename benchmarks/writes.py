@@ -9,12 +9,17 @@ served with an API token; the same files loaded by ``oxigraph load`` and served 
 a time, each server gets: a single-triple ``INSERT DATA``; a Graph Store POST of 100 triples; a ``DELETE WHERE``
 of one resource (a copy of a company, made just before by a POST that is not timed). The table, with medians and
 p95 and the ratio to the peer, is written to the "Writes" section of docs/benchmarks.md.
+
+Then the first search after a single-triple write that changes a label: the write states its change (``INSERT
+DATA``: the search index follows it) or does not (``INSERT ... WHERE {}``: the index is built whole on first use,
+as every write did before), and what copying the index file costs (a file copy, SQLite's backup API).
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -28,6 +33,7 @@ from .common import REPO, in_child, load_average, median, p95
 
 TOKEN = "bench-writes-token"
 RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
 SECTION = "## Writes"
 
 
@@ -88,6 +94,43 @@ def measure(writer: Writer, project: Path, graph: str, university: str, count: i
     return times
 
 
+def search_after_write(writer: Writer, graph: str, university: str, count: int) -> dict[str, list[float]]:
+    """Seconds of a label write and of the first search after it, with the index following the write or built
+    whole (a new label each time, so that the search must see it)."""
+    times: dict[str, list[float]] = {}
+    for i in range(count):
+        for how, text in (("follows the write (INSERT DATA)", "INSERT DATA {{ GRAPH <{g}> {{ {t} }} }}"),
+                          ("built whole on first use (INSERT … WHERE {})", "INSERT {{ GRAPH <{g}> {{ {t} }} }} "
+                                                                            "WHERE {{}}")):
+            word = f"Searchbench{i}{'a' if 'DATA' in how else 'b'}"
+            started = time.perf_counter()
+            writer.update(text.format(g=graph, t=f'<{university}> <{ALT_LABEL}> "{word}"@en'))
+            written = time.perf_counter()
+            answer = writer.client.get("/api/search", params={"q": word.lower()})
+            done = time.perf_counter()
+            if answer.status_code != 200 or university not in answer.text:
+                raise RuntimeError(f"search for {word} answered {answer.status_code}: {answer.text[:300]}")
+            times.setdefault(f"write, index {how}", []).append(written - started)
+            times.setdefault(f"first search, index {how}", []).append(done - written)
+    return times
+
+
+def copy_costs(store: Path) -> tuple[int, float, float]:
+    """(bytes, seconds of a file copy, seconds of SQLite's backup API) of the newest search index file."""
+    source = max((store / "search").glob("*.sqlite"), key=lambda f: f.stat().st_mtime)
+    target = source.with_name("copy-cost.tmp")
+    started = time.perf_counter()
+    shutil.copyfile(source, target)
+    copied = time.perf_counter() - started
+    target.unlink()
+    started = time.perf_counter()
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as old, sqlite3.connect(target) as new:
+        old.backup(new)
+    backed_up = time.perf_counter() - started
+    target.unlink()
+    return source.stat().st_size, copied, backed_up
+
+
 def run_scale(label: str, triples: int, args: argparse.Namespace) -> list[str]:
     work = args.workdir / label
     shutil.rmtree(work, ignore_errors=True)
@@ -114,8 +157,10 @@ def run_scale(label: str, triples: int, args: argparse.Namespace) -> list[str]:
         server.argv = [a.replace("{port}", str(server.port)) for a in server.argv]
         endpoint.start(server, "ASK { ?s ?p ?o }", work / f"{server.name.split()[0]}.log", args.step_timeout)
         try:
-            results[server.name] = measure(Writer(server, update_path, store_path, headers), project.path, graph,
-                                           university, args.writes)
+            writer = Writer(server, update_path, store_path, headers)
+            results[server.name] = measure(writer, project.path, graph, university, args.writes)
+            if server is ours:
+                searches = search_after_write(writer, graph, university, args.searches)
         finally:
             peak = endpoint.stop(server)
         print(f"[{label}] {server.name} done (peak {peak:.0f} MB)", flush=True)
@@ -128,6 +173,12 @@ def run_scale(label: str, triples: int, args: argparse.Namespace) -> list[str]:
         lines.append(f"| {kind} | {median(ours_times) * 1000:.1f} ms | {p95(ours_times) * 1000:.1f} ms | "
                      f"{median(peer_times) * 1000:.1f} ms | {p95(peer_times) * 1000:.1f} ms | "
                      f"{median(ours_times) / median(peer_times):.1f}× |")
+    size, copied, backed_up = copy_costs(work / "store")
+    lines += ["", f"First search after a single-triple write of a label ({args.searches} of each, the search "
+                  "`GET /api/search` for the new label; the index file is "
+                  f"{size / 2**20:.0f} MiB: a file copy of it takes {copied * 1000:.0f} ms, SQLite's backup API "
+                  f"{backed_up * 1000:.0f} ms):", "", "| step | p50 | p95 |", "|---|---|---|"]
+    lines += [f"| {step} | {median(t) * 1000:.1f} ms | {p95(t) * 1000:.1f} ms |" for step, t in searches.items()]
     return [*lines, ""]
 
 
@@ -148,6 +199,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", default="100k,1m")
     parser.add_argument("--writes", type=int, default=30)
+    parser.add_argument("--searches", type=int, default=3, help="first searches after a write, of each kind")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=REPO / "var" / "bench-writes")
     parser.add_argument("--step-timeout", type=float, default=3600)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from ..config import Settings
 from ..reasoning.materialise import stats_graph_iri
+from ..search.follow import changed_resources
+from ..search.index import follow_change
 from ..sources.files import SourceFile
 from ..store import GenerationBuilder, GraphStore, QueryRequest
 from ..store.formats import DATASET_MEDIA_TYPES
@@ -125,6 +127,7 @@ def apply(store: GraphStore, settings: Settings, files: list[SourceFile], todo: 
     """Publish a generation with ``todo`` applied as a change; returns the inferred triples per rule and adds to
     ``conflicts`` the recorded deletions that the edited files make void."""
     journal = Journal(settings.changes_dir)
+    copied_from = store.generation_id()
     with store.new_generation(copy_current=True) as generation:
         started = time.perf_counter()
         delta = Delta(excluded=(inferred_graph_iri(settings.base_iri), stats_graph_iri(settings.base_iri)))
@@ -139,7 +142,12 @@ def apply(store: GraphStore, settings: Settings, files: list[SourceFile], todo: 
                     delta.remove_document(generation, triples, graph=graph)
         seconds["apply the change"] = time.perf_counter() - started
         inferred = gate_and_reason(generation, files, settings, seconds=seconds, progress=progress, delta=delta)
+        started = time.perf_counter()
+        touched = changed_resources(generation, [delta.added, delta.removed])
         delta.drop(generation)
+        if touched is not None:  # else the index is built whole on first use, as before
+            follow_change(store, generation, settings, previous=copied_from, iris=touched)
+        seconds["search index"] = time.perf_counter() - started
         generation.commit()
     save(settings, State.of(store, files, journal, settings))
     return inferred

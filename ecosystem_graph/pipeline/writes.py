@@ -26,6 +26,8 @@ from typing import TypeVar
 from ..config import Settings
 from ..errors import NotFound, QueryError, SourceError, UnsupportedMediaType
 from ..reasoning.materialise import stats_graph_iri
+from ..search.follow import changed_resources
+from ..search.index import follow_change
 from ..sources.files import SourceFile, discover
 from ..store import GenerationBuilder, GraphStore, QueryRequest
 from ..store.formats import canonical
@@ -208,7 +210,8 @@ def _exists(generation: GenerationBuilder, graph: str) -> bool:
 
 def _write_delta(store: GraphStore, settings: Settings, change: Callable[[Delta, GenerationBuilder], T]) -> T:
     """Apply a change that states its quads to a copy of the current generation; check the nodes it touched,
-    follow it with the reasoner, journal it, publish. A change that changes nothing publishes nothing."""
+    follow it with the reasoner and the search index, journal it, publish. A change that changes nothing publishes
+    nothing."""
     copied_from = store.generation_id()
     with store.new_generation(copy_current=True) as generation:
         delta = Delta(excluded=_computed_graphs(settings))
@@ -217,7 +220,10 @@ def _write_delta(store: GraphStore, settings: Settings, change: Callable[[Delta,
             generation.abort()
             return result
         gate_and_reason(generation, _gate_files(settings, generation), settings, delta=delta)
+        touched = changed_resources(generation, [delta.added, delta.removed])
         delta.drop(generation)
+        if touched is not None:  # else the index is built whole on first use
+            follow_change(store, generation, settings, previous=copied_from, iris=touched)
         entry = Journal(settings.changes_dir).record_patch(delta.records)  # on disk before the write is acknowledged
         generation.commit()
     if entry is not None:

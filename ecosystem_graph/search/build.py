@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 LABEL_PROPERTIES = {RDFS + "label": 0, SKOS + "prefLabel": 1, FOAF + "name": 2, SKOS + "altLabel": 3}
 ALT = LABEL_PROPERTIES[SKOS + "altLabel"]
 LANGUAGES = ("ru", "en")
+#: label ids are multiples of this: an index that follows a change (:mod:`.follow`) puts a new label between two
+#: others in id order without renumbering them
+GAP = 1 << 24
 
 _NON_WORD = re.compile(r"[\W_]+")
 _SHORT_I = "\ue000"  # a private-use character holding й while NFKD would split it
@@ -69,7 +72,7 @@ def weight(kind: str) -> int:
     return 2 if kind in ("term", "other") else 1 if kind in (*NARY_KINDS, "quotation") else 0
 
 
-def _display(labels: set[tuple[int, str, str]]) -> dict[str, str]:
+def display(labels: set[tuple[int, str, str]]) -> dict[str, str]:
     """Display label per language ("" for plain) from (priority, lang, text); skos:altLabel never wins."""
     best: dict[str, tuple[int, int, str]] = {}
     for priority, lang, text in labels:
@@ -79,7 +82,7 @@ def _display(labels: set[tuple[int, str, str]]) -> dict[str, str]:
     return {key: rank[2] for key, rank in best.items()}
 
 
-def _key_rows(label_rows: list[tuple]) -> Iterator[tuple[str, int, int]]:
+def key_rows(label_rows: list[tuple]) -> Iterator[tuple[str, int, int]]:
     """(key, label, 1 if the label has the key as one of its written words else 0), each pair once."""
     for row in label_rows:
         spelled = set(row[4].split())
@@ -102,11 +105,11 @@ def fill(db: sqlite3.Connection, target: Queryable, base_iri: str) -> None:
         types.setdefault(row["s"]["value"], set()).add(row["c"]["value"])
     classifier = Classifier.load(target, base_iri)
     classify = lru_cache(maxsize=None)(lambda classes: (classifier.kind(classes), classifier.most_specific(classes)))
-    display = {iri: _display(found) for iri, found in labels.items()}
+    shown = {iri: display(found) for iri, found in labels.items()}
     entities, pending = [], []
     for number, iri in enumerate(sorted(labels.keys() | types.keys()), start=1):
         kind, most = classify(frozenset(types.get(iri, ())))
-        own, of_class = display.get(iri, {}), display.get(most or "", {})
+        own, of_class = shown.get(iri, {}), shown.get(most or "", {})
         entities.append((number, iri, kind, KIND_ORDER[kind], weight(kind), most, own.get("ru"), own.get("en"),
                          own.get(""), of_class.get("ru"), of_class.get("en")))
         for priority, lang, text in labels.get(iri, ()):
@@ -115,7 +118,7 @@ def fill(db: sqlite3.Connection, target: Queryable, base_iri: str) -> None:
                 pending.append((weight(kind), len(norm), norm, number, text, lang, int(priority == ALT)))
     pending.sort()
     started = time.perf_counter()
-    label_rows = [(n, entity, text, lang, norm, alt, keys_text(norm))
+    label_rows = [(n * GAP, entity, text, lang, norm, alt, keys_text(norm))
                   for n, (_w, _size, norm, entity, text, lang, alt) in enumerate(pending, start=1)]
     log.info("search index: lemma keys of %d labels (%d distinct words) in %.1f s", len(label_rows),
              label_keys.cache_info().currsize, time.perf_counter() - started)
@@ -128,7 +131,7 @@ def fill(db: sqlite3.Connection, target: Queryable, base_iri: str) -> None:
     # (key, label, spelled): SQLite sorts them into the key table, not Python; a key that is also one of the
     # label's words as written is found in the word table and is only counted here
     db.execute("CREATE TEMP TABLE key_row (key TEXT NOT NULL, label INTEGER NOT NULL, spelled INTEGER NOT NULL)")
-    db.executemany("INSERT INTO key_row VALUES (?,?,?)", _key_rows(label_rows))
+    db.executemany("INSERT INTO key_row VALUES (?,?,?)", key_rows(label_rows))
     db.execute("INSERT INTO lemma SELECT key, label FROM key_row WHERE NOT spelled ORDER BY key, label")
     db.execute("INSERT INTO lemma_key SELECT key, count(*) FROM key_row GROUP BY key ORDER BY key")
     db.execute("DROP TABLE key_row")

@@ -18,7 +18,8 @@ The embedded store gets its index as ``{store_dir}/search/{generation}.sqlite``,
 after reasoning (:func:`build_index`), so it is ready when the generation is published; other backends and
 generations written without the loader (Graph Store writes) get theirs built on first use
 (:func:`index_for`). The index is read from three SELECTs over the store: labels, asserted types and the
-subclass closure.
+subclass closure. A write that states its change gets a copy of the previous generation's index updated for the
+resources it touched (:func:`follow_change`, :mod:`.follow`), written before the generation is published.
 """
 
 from __future__ import annotations
@@ -26,15 +27,19 @@ from __future__ import annotations
 import heapq
 import logging
 import os
+import shutil
 import sqlite3
 import threading
+import time
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Settings
+from ..errors import QueryError
 from ..store import GenerationBuilder, GraphStore
 from .build import LANGUAGES, SCHEMA_VERSION, fill, normalise
+from .follow import follow
 from .kinds import Queryable, local_name
 from .matching import WHOLE, QueryWord, lemma_tier, read_query
 
@@ -360,3 +365,72 @@ def index_for(store: GraphStore, settings: Settings) -> SearchIndex:
             log.info("building the search index of generation %s on first use", generation)
             index = build(store, settings.base_iri, path=path)
         return _remember(store, generation, index)
+
+
+def follow_change(store: GraphStore, generation: GenerationBuilder, settings: Settings, *, previous: str | None,
+                  iris: set[str]) -> SearchIndex | None:
+    """Index a generation made from ``previous`` by a change that touched the entries of ``iris``
+    (:func:`.follow.changed_resources`): a copy of ``previous``'s index with those entries read again. None when
+    there is no index of ``previous`` to start from or the change cannot be followed: the generation then gets its
+    index built whole on first use, as before.
+    """
+    started = time.perf_counter()
+    source, path = _file(settings, previous), _file(settings, generation.generation_id)
+    if source is None or path is None:  # an index in memory: copied through SQLite's backup API
+        with _lock:
+            before = _indexes.get(store, {}).get(previous)
+            if before is not None and before.path is None and not iris:  # nothing indexed changed: the same index
+                return _remember(store, generation.generation_id, before)
+        if before is None or before.path is not None:
+            return None
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        with before._lock:
+            before._db.backup(db)
+        if not _apply(db, generation, settings, iris, started):
+            db.close()
+            return None
+        with _lock:
+            return _remember(store, generation.generation_id, SearchIndex(db))
+    if not source.exists() or _version(source) != SCHEMA_VERSION:
+        return None
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.unlink(missing_ok=True)
+    if not iris:  # nothing indexed changed: the same file, under the new generation's name too (never written to)
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copyfile(source, tmp)
+        os.replace(tmp, path)
+        _drop_old_files(path.parent, keep=path)
+        with _lock:
+            return _remember(store, generation.generation_id, SearchIndex.open(path))
+    shutil.copyfile(source, tmp)
+    log.info("search index: copied in %.3f s", time.perf_counter() - started)
+    db = sqlite3.connect(tmp)
+    try:
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        done = _apply(db, generation, settings, iris, started)
+    finally:
+        db.close()
+    if not done:
+        tmp.unlink(missing_ok=True)
+        return None
+    os.replace(tmp, path)
+    _drop_old_files(path.parent, keep=path)
+    with _lock:
+        return _remember(store, generation.generation_id, SearchIndex.open(path))
+
+
+def _apply(db: sqlite3.Connection, generation: GenerationBuilder, settings: Settings, iris: set[str],
+           started: float) -> bool:
+    """Update ``db`` for the entries of ``iris`` and commit; False (nothing committed) when it cannot."""
+    try:
+        if not follow(db, generation, settings.base_iri, iris):
+            return False
+        db.commit()
+    except (QueryError, sqlite3.Error) as error:
+        log.warning("the search index could not follow the change (%s); it is built on first use", error)
+        return False
+    log.info("search index follows the change: %d resource(s) in %.3f s", len(iris), time.perf_counter() - started)
+    return True
