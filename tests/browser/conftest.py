@@ -1,5 +1,7 @@
 """Headless Chromium (Debian's chromium and chromium-driver) driven by Selenium, and where screenshots go.
 
+The browser's console is captured (``driver.get_log("browser")``); each read empties it.
+
 Skipped when Chromium or its driver is missing locally; in CI (CI set) that is a failure instead.
 """
 
@@ -8,10 +10,14 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from ..conftest import REPO, require
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -43,6 +49,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     options.binary_location = chromium
     for flag in (*FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages and failed loads
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)
     driver.set_page_load_timeout(20)
     driver.set_script_timeout(10)
@@ -57,3 +64,29 @@ def artifacts() -> Path:
     """``test-artifacts/`` at the repository root (git-ignored): screenshots of what the browser saw."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+#: label boxes (node and label, as Cytoscape measured the text in this browser, in rendered pixels) of the drawn
+#: graph that intersect, and cluster boxes that intersect; returns [overlapping pairs, nodes, the pairs' labels]
+OVERLAPS_JS = """
+    const cy = window.egGraph, nodes = cy.nodes().not('.eg-cluster'), clusters = cy.nodes('.eg-cluster');
+    const hit = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+    const pairs = [];
+    for (const group of [nodes, clusters]) {
+      const boxes = group.map(n => n.renderedBoundingBox({includeLabels: true, includeOverlays: false}));
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++)
+        if (hit(boxes[i], boxes[j])) pairs.push([group[i].data('label'), group[j].data('label')]);
+    }
+    return [pairs.length, nodes.length, pairs];"""
+
+#: labels Cytoscape leaves undrawn at the current zoom (rendered font size under min-zoomed-font-size)
+UNDRAWN_JS = """
+    const cy = window.egGraph;
+    return cy.nodes().not('.eg-cluster').filter(n =>
+      n.pstyle('font-size').pfValue * cy.zoom() < n.pstyle('min-zoomed-font-size').pfValue).length;"""
+
+
+def label_overlaps(driver: WebDriver) -> list[Any]:
+    """[overlapping pairs, nodes, pairs] of the graph drawn on the current page."""
+    result: list[Any] = driver.execute_script(OVERLAPS_JS)
+    return result
