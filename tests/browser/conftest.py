@@ -17,6 +17,7 @@ import pytest
 from ..conftest import REPO, require
 
 if TYPE_CHECKING:
+    from selenium.webdriver.chromium.webdriver import ChromiumDriver
     from selenium.webdriver.remote.webdriver import WebDriver
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -90,3 +91,34 @@ def label_overlaps(driver: WebDriver) -> list[Any]:
     """[overlapping pairs, nodes, pairs] of the graph drawn on the current page."""
     result: list[Any] = driver.execute_script(OVERLAPS_JS)
     return result
+
+
+#: same-origin resources (and the page itself) that came back with an HTTP error status
+FAILED_LOADS_JS = """
+    return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+      .filter(e => e.responseStatus >= 400).map(e => [e.name, e.responseStatus]);"""
+
+
+class Console:
+    """The browser's console since the last read: severe entries (errors, failed loads) and failed resources."""
+
+    def __init__(self, driver: ChromiumDriver) -> None:
+        self.driver = driver
+
+    def clear(self) -> None:
+        self.driver.get_log("browser")
+
+    def severe(self) -> list[dict[str, Any]]:
+        return [entry for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+    def failed_loads(self) -> list[list[Any]]:
+        failed: list[list[Any]] = self.driver.execute_script(FAILED_LOADS_JS)
+        return failed
+
+
+@pytest.fixture
+def console(browser: ChromiumDriver) -> Console:
+    """The session browser's console, emptied of what earlier tests left in it."""
+    reader = Console(browser)
+    reader.clear()
+    return reader
