@@ -16,6 +16,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+from .conftest import label_overlaps
+
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
 
 ID = "https://w3id.org/ecosystem-graph/id/"
@@ -99,6 +101,7 @@ def test_graph_view_draws_the_neighbourhood_and_expands_a_node(browser: WebDrive
         f"return window.egGraph.getElementById('{AGREEMENT}').hasClass('eg-expanded') && "
         "!document.getElementById('eg-graph').dataset.loading"))
     assert browser.execute_script("return window.egGraph.nodes().length") > nodes
+    assert label_overlaps(browser)[0] == 0  # the placement pass runs again over what the expansion added
     assert browser.find_element(By.CSS_SELECTOR, "#eg-graph-selected .eg-selected-label").text.startswith(
         "Cooperation agreement")
     browser.save_screenshot(str(artifacts / "graph-sechenov-expanded.png"))
@@ -109,6 +112,7 @@ def test_graph_overview(browser: WebDriver, project_server: str, artifacts: Path
     graph_ready(browser)
     assert browser.execute_script("return window.egGraph.nodes().length") > 10
     assert browser.execute_script("return window.egGraph.edges().length") > 10
+    assert label_overlaps(browser)[0] == 0
     browser.save_screenshot(str(artifacts / "graph-overview.png"))
 
 

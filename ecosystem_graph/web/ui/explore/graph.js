@@ -63,7 +63,7 @@
     graph.nodes.forEach(function (n, i) {
       if (cy.getElementById(n.id).length) { return; }
       var angle = 2 * Math.PI * i / Math.max(1, graph.nodes.length);  // new nodes start around the expanded one
-      added.push({ group: "nodes", position: { x: origin.x + 80 * Math.cos(angle), y: origin.y + 80 * Math.sin(angle) },
+      added.push({ group: "nodes", classes: n.id === iri ? "eg-center" : "", position: { x: origin.x + 80 * Math.cos(angle), y: origin.y + 80 * Math.sin(angle) },
                    data: { id: n.id, label: n.label, short: shorten(n.label), kind: n.kind,
                            cls: n["class"] || "", href: n.href || "",
                            parent: !iri && clusters[n.kind] ? "cluster:" + n.kind : undefined } });
@@ -78,20 +78,113 @@
     return added.length;
   }
 
-  var laidOut = false;
-  function layout() {
-    if (iri) {  // rings around the resource: its neighbours, then what the facts and expansions add
-      // labels count as part of each node, so that the rings leave room for them
-      cy.layout({ name: "breadthfirst", circle: true, roots: cy.getElementById(iri), directed: false, spacingFactor: 1.6,
-                  padding: 30, animate: false, avoidOverlap: true, nodeDimensionsIncludeLabels: true }).run();
-    } else {
-      cy.layout({ name: "cose", animate: false, randomize: !laidOut, padding: 30, numIter: 2500,
-                  nodeDimensionsIncludeLabels: true, nestingFactor: 0.8,
-                  nodeRepulsion: function () { return 60000; }, nodeOverlap: 30, componentSpacing: 120, gravity: 0.8,
-                  idealEdgeLength: function () { return 120; } }).run();
+  // --- layout, then label placement: no two label boxes may intersect -----------------------------------
+  var GAP = 8;  // free space kept around every node's box (label included), in model units
+
+  // each node's box relative to its position, as Cytoscape measures it in this browser (label text included)
+  function measure(nodes) {
+    return nodes.map(function (n) {
+      var p = n.position(), b = n.boundingBox({ includeLabels: true, includeOverlays: false });
+      return { node: n, x: p.x, y: p.y, l: b.x1 - p.x - GAP / 2, r: b.x2 - p.x + GAP / 2,
+               t: b.y1 - p.y - GAP / 2, b: b.y2 - p.y + GAP / 2, pinned: n.id() === iri };
+    });
+  }
+
+  // push intersecting boxes apart along the axis of least overlap, until none intersect or the bound is reached
+  function separate(items, rounds) {
+    for (var round = 0; round < rounds; round++) {
+      var moved = false;
+      for (var i = 0; i < items.length; i++) {
+        for (var j = i + 1; j < items.length; j++) {
+          var a = items[i], b = items[j];
+          if (a.pinned && b.pinned) { continue; }
+          var ox = Math.min(a.x + a.r, b.x + b.r) - Math.max(a.x + a.l, b.x + b.l);
+          var oy = Math.min(a.y + a.b, b.y + b.b) - Math.max(a.y + a.t, b.y + b.t);
+          if (ox <= 0 || oy <= 0) { continue; }
+          moved = true;
+          var share = a.pinned ? 0 : b.pinned ? 1 : 0.5;  // the pinned centre stays where it is
+          var horizontal = ox < oy;
+          var da = horizontal ? a.x + (a.l + a.r) / 2 : a.y + (a.t + a.b) / 2;
+          var db = horizontal ? b.x + (b.l + b.r) / 2 : b.y + (b.t + b.b) / 2;
+          var sign = da < db || (da === db && (i + j) % 2) ? -1 : 1;  // stacked boxes: alternate the side
+          var step = (horizontal ? ox : oy) + 0.5;
+          if (horizontal) { a.x += sign * step * share; b.x -= sign * step * (1 - share); }
+          else { a.y += sign * step * share; b.y -= sign * step * (1 - share); }
+        }
+      }
+      if (!moved) { return round; }
     }
+    return rounds;
+  }
+
+  function place(items) {
+    cy.batch(function () { items.forEach(function (it) { it.node.position({ x: it.x, y: it.y }); }); });
+  }
+
+  // the overview: each cluster a grid of cells as large as its widest label box (best connected first), the
+  // clusters packed in rows; of a few grid shapes and row widths, the one that fits the canvas at the largest zoom
+  var MARGIN = 70;  // between clusters: their padding and caption
+  function pack(groups, shape, rowWidth) {
+    var blocks = groups.map(function (g) {
+      var cols = Math.max(1, Math.min(g.items.length, Math.round(Math.sqrt(g.items.length * g.h / g.w * shape))));
+      return { group: g, cols: cols, width: cols * g.w, height: Math.ceil(g.items.length / cols) * g.h };
+    });
+    blocks.sort(function (a, b) { return b.height - a.height; });
+    var x = 0, y = 0, rowHeight = 0, width = 0;
+    blocks.forEach(function (block) {
+      if (x > 0 && x + block.width > rowWidth) { x = 0; y += rowHeight + MARGIN; rowHeight = 0; }
+      block.x = x; block.y = y;
+      x += block.width + MARGIN; rowHeight = Math.max(rowHeight, block.height); width = Math.max(width, x - MARGIN);
+    });
+    var height = y + rowHeight + MARGIN;  // the captions above each row
+    return { blocks: blocks, zoom: Math.min(root.clientWidth / (width + MARGIN), root.clientHeight / height) };
+  }
+
+  function clusterGrid() {
+    var byKey = {}, groups = [];
+    cy.nodes().not(".eg-cluster").forEach(function (n) {
+      var key = n.isChild() ? n.parent().id() : "";
+      if (!byKey[key]) { byKey[key] = { nodes: [] }; groups.push(byKey[key]); }
+      byKey[key].nodes.push(n);
+    });
+    groups.forEach(function (g) {
+      g.items = measure(cy.collection(g.nodes));
+      g.items.sort(function (a, b) {
+        return b.node.degree() - a.node.degree() || a.node.data("label").localeCompare(b.node.data("label"));
+      });
+      g.w = Math.max.apply(null, g.items.map(function (it) { return it.r - it.l; }));
+      g.h = Math.max.apply(null, g.items.map(function (it) { return it.b - it.t; }));
+    });
+    var total = groups.reduce(function (sum, g) { return sum + g.items.length * g.w * g.h; }, 0);
+    var best = null;
+    [0.8, 1.2, 1.6, 2.2, 3, 4].forEach(function (shape) {
+      [0.8, 1, 1.25, 1.5, 1.8, 2.2].forEach(function (scale) {
+        var tried = pack(groups, shape, scale * Math.sqrt(total * root.clientWidth / Math.max(1, root.clientHeight)));
+        if (!best || tried.zoom > best.zoom) { best = tried; }
+      });
+    });
+    best.blocks.forEach(function (block) {
+      block.group.items.forEach(function (it, k) {
+        var cx = block.x + (k % block.cols + 0.5) * block.group.w;
+        var cyy = block.y + (Math.floor(k / block.cols) + 0.5) * block.group.h;
+        it.x = cx - (it.l + it.r) / 2; it.y = cyy - (it.t + it.b) / 2;
+      });
+      place(block.group.items);
+    });
+  }
+
+  function layout() {
+    if (iri) {  // rings around the resource, kept tight: the placement pass below makes room for the labels
+      cy.layout({ name: "breadthfirst", circle: true, roots: cy.getElementById(iri), directed: false, spacingFactor: 1,
+                  padding: 30, animate: false, avoidOverlap: true }).run();
+    } else {
+      clusterGrid();
+    }
+    var items = measure(cy.nodes().not(".eg-cluster"));
+    var rounds = separate(items, 400);
+    place(items);
+    root.setAttribute("data-placement-rounds", rounds);
     cy.fit(undefined, 20);
-    laidOut = true;
   }
 
   function report(graph) {
@@ -146,8 +239,7 @@
   });
 
   if (iri) {
-    load(root.getAttribute("data-neighbourhood") + "?iri=" + encodeURIComponent(iri) + "&lang=" + lang, iri)
-      .then(function () { cy.getElementById(iri).addClass("eg-center"); });
+    load(root.getAttribute("data-neighbourhood") + "?iri=" + encodeURIComponent(iri) + "&lang=" + lang, iri);
   } else {
     load(root.getAttribute("data-overview") + "?lang=" + lang, null);
   }
