@@ -24,7 +24,7 @@ from ..reasoning.materialise import stats_graph_iri
 from ..search.follow import changed_resources
 from ..search.index import follow_change
 from ..sources.files import SourceFile
-from ..store import GenerationBuilder, GraphStore, QueryRequest
+from ..store import GenerationBuilder, GraphStore, QueryRequest, scratch_builder
 from ..store.formats import DATASET_MEDIA_TYPES
 from ..vocab import inferred_graph_iri
 from .delta import SCRATCH, Delta
@@ -158,9 +158,9 @@ def _replace(generation: GenerationBuilder, delta: Delta, graph: str, source: So
     """Make ``graph`` hold the file's triples with the journaled writes to it on top, as a change; returns the
     recorded deletions that no longer apply (the file does not hold those triples any more)."""
     conflicts = []
-    generation.update(f"DROP SILENT GRAPH <{_NEW}>")
+    side = scratch_builder()  # the new content is put together in memory: the generation sees only the change
     if source is not None:
-        generation.load(None, source.media_type, path=str(source.path), graph=_NEW, base_iri=settings.base_iri)
+        side.load(None, source.media_type, path=str(source.path), graph=_NEW, base_iri=settings.base_iri)
     for entry in journal.entries():
         if entry.kind != "patch":
             continue
@@ -168,17 +168,26 @@ def _replace(generation: GenerationBuilder, delta: Delta, graph: str, source: So
             if target != graph:
                 continue
             scratch = SCRATCH + "entry"
-            generation.load(triples, "application/n-triples", graph=scratch)
+            side.load(triples, "application/n-triples", graph=scratch)
             if kind == "D":
-                held = _count(generation, f"GRAPH <{scratch}> {{ ?s ?p ?o }} GRAPH <{_NEW}> {{ ?s ?p ?o }}")
+                held = _count(side, f"GRAPH <{scratch}> {{ ?s ?p ?o }} GRAPH <{_NEW}> {{ ?s ?p ?o }}")
                 if held < len(triples.splitlines()):
                     conflicts.append(f"{entry.path.name}: {len(triples.splitlines()) - held} of "
                                      f"{len(triples.splitlines())} deletions from <{graph}> no longer apply: the "
                                      "files no longer hold those triples")
             verb = "INSERT" if kind == "A" else "DELETE"
-            generation.update(f"{verb} {{ GRAPH <{_NEW}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} }}"
-                              f" ; DROP SILENT GRAPH <{scratch}>")
-    delta.replace_graph(generation, graph, _NEW)
+            side.update(f"{verb} {{ GRAPH <{_NEW}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} }}"
+                        f" ; DROP SILENT GRAPH <{scratch}>")
+    leaving, coming = generation.difference(graph, side, _NEW)
+    if b"_:" in leaving:  # a blank node read back would be a new node: compare inside the generation instead
+        generation.update(f"DROP SILENT GRAPH <{_NEW}>")
+        generation.load(side.export("application/n-triples", graphs=[_NEW]), "application/n-triples", graph=_NEW)
+        delta.replace_graph(generation, graph, _NEW)
+        return conflicts
+    if leaving.strip():
+        delta.remove_document(generation, leaving, graph=graph)
+    if coming.strip():
+        delta.add_document(generation, coming, "application/n-triples", graph=graph)
     return conflicts
 
 

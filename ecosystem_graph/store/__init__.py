@@ -11,7 +11,14 @@ from .base import GenerationBuilder, GraphStore, QueryOutput, QueryRequest, Term
 if TYPE_CHECKING:  # not imported at run time: the query processes import this package, and pydantic is slow to
     from ..config import Settings  # import
 
-__all__ = ["GenerationBuilder", "GraphStore", "QueryOutput", "QueryRequest", "Term", "open_store"]
+__all__ = ["GenerationBuilder", "GraphStore", "QueryOutput", "QueryRequest", "Term", "open_store", "scratch_builder"]
+
+
+def scratch_builder() -> GenerationBuilder:
+    """A generation in memory that is never published (:func:`.embedded.scratch_builder`)."""
+    from .embedded import scratch_builder as make
+
+    return make()
 
 
 def open_store(settings: Settings) -> GraphStore:

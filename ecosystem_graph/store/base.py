@@ -80,6 +80,11 @@ class GenerationBuilder(ABC):
         """Serialise the given graphs (all when None) in a dataset format."""
 
     @abstractmethod
+    def difference(self, graph: str, other: GenerationBuilder, other_graph: str) -> tuple[bytes, bytes]:
+        """(the triples of ``graph`` not in ``other_graph`` of ``other``, those of ``other_graph`` not in ``graph``),
+        as N-Triples: what replacing one by the other changes, worked out beside this generation, not in it."""
+
+    @abstractmethod
     def commit(self) -> None:
         """Publish the generation: readers see it from now on, atomically."""
 

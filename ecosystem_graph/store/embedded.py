@@ -44,6 +44,12 @@ INLINE_MAX_BYTES = 256 * 1024
 INLINE_MAX_ROWS = INLINE_MAX_BYTES // 2 + 1
 
 
+def scratch_builder() -> GenerationBuilder:
+    """A generation in memory that is never published: a workbench beside a real one (see
+    :meth:`GenerationBuilder.difference`)."""
+    return LocalBuilder(ox.Store(), "urn:x-ecosystem-graph:scratch-inferred", lambda _b: None, lambda _b: None)
+
+
 class LocalBuilder(GenerationBuilder):
     """A generation under construction in a local pyoxigraph store (the remote backend builds in one too)."""
 
@@ -65,6 +71,11 @@ class LocalBuilder(GenerationBuilder):
 
     def export(self, media_type: str, *, graphs: list[str] | None = None) -> bytes:
         return engine.export(self.store, media_type, graphs=graphs)
+
+    def difference(self, graph: str, other: GenerationBuilder, other_graph: str) -> tuple[bytes, bytes]:
+        if not isinstance(other, LocalBuilder):
+            raise TypeError("a difference is worked out between two local generations")
+        return engine.difference(self.store, graph, other.store, other_graph)
 
     def commit(self) -> None:
         self.done = True

@@ -153,6 +153,27 @@ def _strip_position(message: str) -> str:
     return rest if sep and head.startswith("Parser error") else message
 
 
+def difference(store: ox.Store, graph: str, other: ox.Store, other_graph: str) -> tuple[bytes, bytes]:
+    """What replacing ``graph`` of ``store`` by ``other_graph`` of ``other`` removes and adds, as N-Triples.
+
+    ``graph`` is copied into ``other`` (memory, where the comparison is cheap: on disk, loading the new content and
+    dropping it again would cost a write of every triple), and compared there both ways."""
+    old = ox.NamedNode("urn:x-ecosystem-graph:difference-old")
+    new = ox.NamedNode(other_graph)
+    other.extend(ox.Quad(q.subject, q.predicate, q.object, old)
+                 for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def only(first: ox.NamedNode, second: ox.NamedNode) -> bytes:
+        found = other.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{first.value}> {{ ?s ?p ?o }} "
+                            f"FILTER NOT EXISTS {{ GRAPH <{second.value}> {{ ?s ?p ?o }} }} }}")
+        return ox.serialize(found, format=ox.RdfFormat.N_TRIPLES) or b""
+
+    try:
+        return only(old, new), only(new, old)
+    finally:
+        other.remove_graph(old)
+
+
 def export(store: ox.Store, media_type: str, *, graphs: list[str] | None = None) -> bytes:
     fmt = ox.RdfFormat.from_media_type(media_type)
     if graphs is None:
