@@ -178,3 +178,15 @@ class ScaleResult:
     latency: dict[str, Any] = field(default_factory=dict)
     endpoint: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+
+def replace_section(page: Path, heading: str, lines: list[str]) -> None:
+    """Put ``lines`` (starting with ``heading``) in place of that section of ``page``, or at its end."""
+    text = page.read_text(encoding="utf-8") if page.exists() else ""
+    if heading in text:
+        head, _, rest = text.partition(heading)
+        tail = rest[rest.find("\n## ") + 1:] if "\n## " in rest else ""
+        text = head + "\n".join(lines) + ("\n" + tail if tail else "")
+    else:
+        text = text.rstrip() + "\n\n" + "\n".join(lines)
+    page.write_text(text, encoding="utf-8")

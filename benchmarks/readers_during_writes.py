@@ -24,7 +24,7 @@ import httpx
 from ecosystem_graph import synthetic
 
 from . import endpoint, latency, load
-from .common import REPO, in_child, load_average
+from .common import REPO, in_child, load_average, replace_section
 from .run import parse_scale
 
 TOKEN = "bench-readers-token"
@@ -111,14 +111,7 @@ def main(argv: list[str] | None = None) -> None:
         lines.append(f"| {name} | {quiet['p50_ms']:.2f} / {quiet['p99_ms']:.2f} ms | {busy['p50_ms']:.2f} / "
                      f"{busy['p99_ms']:.2f} ms | {ratio:.2f}× | {rate:.1f} | {write_p50:.0f} ms |")
     lines.append("")
-    text = args.output.read_text(encoding="utf-8")
-    if HEADING in text:
-        head, _, rest = text.partition(HEADING)
-        tail = rest[rest.find("\n## ") + 1:] if "\n## " in rest else ""
-        text = head + "\n".join(lines) + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip() + "\n\n" + "\n".join(lines)
-    args.output.write_text(text, encoding="utf-8")
+    replace_section(args.output, HEADING, lines)
     print("\n".join(lines))
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from ecosystem_graph import synthetic
 
 from . import endpoint, latency, load
-from .common import REPO, in_child, load_average
+from .common import REPO, in_child, load_average, replace_section
 from .run import parse_scale
 
 HEADING = "## Reading a request"
@@ -170,14 +170,7 @@ def write(args: argparse.Namespace, results: list[dict], costs: dict[str, float]
               "", "| step | µs per query |", "|---|---|"]
     lines += [f"| {name} | {value:,.0f} |" for name, value in costs.items()]
     lines.append("")
-    text = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-    if HEADING in text:
-        head, _, rest = text.partition(HEADING)
-        tail = rest[rest.find("\n## ") + 1:] if "\n## " in rest else ""
-        text = head + "\n".join(lines) + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip() + "\n\n" + "\n".join(lines)
-    args.output.write_text(text, encoding="utf-8")
+    replace_section(args.output, HEADING, lines)
     print("\n".join(lines))
 
 

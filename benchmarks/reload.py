@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ecosystem_graph import synthetic
 
-from .common import REPO, load_average
+from .common import REPO, load_average, replace_section
 from .run import parse_scale
 
 HEADING = "## Reload after a one-line edit"
@@ -82,14 +82,7 @@ def main(argv: list[str] | None = None) -> None:
                      f"{full[0] / incremental[0]:.1f}× |")
         print(lines[-1], flush=True)
     lines.append("")
-    text = args.output.read_text(encoding="utf-8")
-    if HEADING in text:
-        head, _, rest = text.partition(HEADING)
-        tail = rest[rest.find("\n## ") + 1:] if "\n## " in rest else ""
-        text = head + "\n".join(lines) + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip() + "\n\n" + "\n".join(lines)
-    args.output.write_text(text, encoding="utf-8")
+    replace_section(args.output, HEADING, lines)
     print("\n".join(lines))
 
 
