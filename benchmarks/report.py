@@ -41,7 +41,22 @@ def write(output: Path, results: list[ScaleResult], args: argparse.Namespace) ->
     for result in results:
         lines += _scale(result)
     lines += _method()
+    lines += _sections_of_other_benchmarks(output, {line for line in lines if line.startswith("## ")})
     output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _sections_of_other_benchmarks(output: Path, ours: set[str]) -> list[str]:
+    """The sections the other benchmark modules wrote into the page (Writes, Search, ...), kept as they are."""
+    if not output.exists():
+        return []
+    kept: list[str] = []
+    keeping = False
+    for line in output.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            keeping = line not in ours and not line[3:4].isdigit()  # a scale's section is this report's own
+        if keeping:
+            kept.append(line)
+    return ["", *kept] if kept else []
 
 
 def _ok(outcomes: list[Outcome]) -> list[Outcome]:
