@@ -35,7 +35,7 @@ def check_shapes(data_ntriples: bytes, ontology_ntriples: bytes, shapes: Graph) 
             focus_node=str(results.value(result, SH.focusNode)),
             message=str(results.value(result, SH.resultMessage) or "constraint not met"),
             constraint=_short(results.value(result, SH.sourceConstraintComponent)),
-            shape=_term(results.value(result, SH.sourceShape)),
+            shape=_term(results.value(result, SH.sourceShape)) or "",
             path=_term(results.value(result, SH.resultPath)),
             value=_term(results.value(result, SH.value)),
             severity=severity,

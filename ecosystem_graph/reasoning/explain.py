@@ -125,10 +125,8 @@ class Axioms:
         closed: set[Node] = set()
         for cls in told:
             closed.update(self.ancestors(cls))
-        return sorted(
-            (tuple(sorted(pair, key=str)) for pair in self.disjoint if pair <= closed and len(pair) == 2),
-            key=lambda p: (str(p[0]), str(p[1])),
-        )  # type: ignore[return-value]
+        pairs = [sorted(pair, key=str) for pair in self.disjoint if pair <= closed and len(pair) == 2]
+        return sorted(((first, second) for first, second in pairs), key=lambda p: (str(p[0]), str(p[1])))
 
     def path(self, cls: Node, ancestor: Node) -> str:
         """``cls ⊑ ... ⊑ ancestor`` through the asserted hierarchy."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -52,7 +53,7 @@ def _iri(raw: str) -> Term:
     return {"type": "uri", "value": value}
 
 
-def _typed(datatype: str, parse) -> callable:
+def _typed(datatype: str, parse: Callable[[str], object]) -> Callable[[str], Term]:
     def bind(raw: str) -> Term:
         return {"type": "literal", "value": str(parse(raw.strip())), "datatype": XSD + datatype}
 
@@ -150,7 +151,7 @@ class QueryCatalogue:
         self._queries = {q.name: q for q in map(parse_query_file, sorted(folder.glob("*.rq")))} \
             if folder.is_dir() else {}
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[NamedQuery]:
         return iter(self._queries.values())
 
     def __len__(self) -> int:

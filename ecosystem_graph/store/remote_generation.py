@@ -84,6 +84,7 @@ def _has_blank_nodes(local: ox.Store, graph: str) -> bool:
 
 def graph_sizes(local: ox.Store) -> dict[str, int]:
     rows = local.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
     return {row["g"].value: int(row["n"].value) for row in rows}
 
 

@@ -12,6 +12,7 @@ from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -178,7 +179,7 @@ class SparqlHttp:
 
     # --- one exchange, errors translated -------------------------------------------------------------
     @contextmanager
-    def _call(self, what: str, url: str, *, method: str = "POST", **options) -> Iterator[httpx.Response]:
+    def _call(self, what: str, url: str, *, method: str = "POST", **options: Any) -> Iterator[httpx.Response]:
         try:
             with self._client.stream(method, url, **options) as response:
                 if self.dialect is None:

@@ -44,6 +44,7 @@ def main(conn: Connection, inferred_graph: str, max_bytes: int, generation: str 
                 store = None  # close the old generation before opening the new one
                 store = ox.Store.read_only(path)
                 opened = path
+            assert store is not None  # opened above when the generation differs, or at start
             conn.send(("ok", execute(store, request, inferred_graph=inferred_graph, max_bytes=max_bytes)))
         except EcosystemGraphError as error:
             conn.send(("error", (type(error).__name__, str(error))))

@@ -176,7 +176,7 @@ class _Builder:
             return Value(self.label(node))
         return Value(self.label(node), iri=str(node), href=self.linker.href(str(node)))
 
-    def values(self, nodes) -> tuple[Value, ...]:
+    def values(self, nodes: Iterable[Node]) -> tuple[Value, ...]:
         """The nodes as values, sorted; of language-tagged literals only those in the reader's language, if any."""
         nodes = set(nodes)
         if any(isinstance(n, Literal) and n.language == self.lang for n in nodes):
@@ -274,7 +274,8 @@ class _Builder:
             iri=str(subject),
             lang=self.lang,
             label=self.label(subject),
-            other_labels=tuple(sorted({Value(str(o), lang=o.language) for o in labels if str(o) != self.label(subject)},
+            other_labels=tuple(sorted({Value(str(o), lang=getattr(o, "language", None)) for o in labels
+                                       if str(o) != self.label(subject)},
                                       key=lambda v: v.text.lower())),
             types=self.values(self.graph.objects(subject, RDF_TYPE)),
             definitions=self.values(o for p in DEFINITIONS for o in self.graph.objects(subject, p)),

@@ -104,7 +104,8 @@ def band(items: list[Item]) -> dict[str, Any]:
     bars = [{"item": i, "x": x(i.start), "width": max(4.0, x(i.end) - x(i.start)), "y": 30 + 26 * n}
             for n, i in enumerate(j for j in items if j.precision == "year")]
     top = 40 + 26 * len(bars)
-    points, lanes = [], []  # lanes: where the last label of each row ends, to stack labels without overlap
+    points: list[dict[str, Any]] = []
+    lanes: list[float] = []  # lanes: where the last label of each row ends, to stack labels without overlap
     for i in (j for j in items if j.precision == "day"):
         px = x(i.start)  # items of the same day share the point; their labels go to separate lanes
         lane = next((n for n, end in enumerate(lanes) if end < px), len(lanes))

@@ -84,7 +84,9 @@ def _split_elements(header: str) -> list[tuple[str, dict[str, str], float]]:
 
 
 def _split_outside_quotes(text: str, separator: str) -> list[str]:
-    out, current, quoted = [], [], False
+    out: list[str] = []
+    current: list[str] = []
+    quoted = False
     for ch in text:
         if ch == '"':
             quoted = not quoted

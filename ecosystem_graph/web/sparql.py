@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -32,8 +34,9 @@ router = APIRouter(tags=["sparql"])
 
 FORM, QUERY, UPDATE = protocol.FORM, protocol.QUERY, protocol.UPDATE
 
-_RESULTS = {"content": {m: {} for m in SPARQL_MEDIA_TYPES}, "description": "The result, in the negotiated format"}
-_STATUS_DOCS = {
+_RESULTS: dict[str, Any] = {"content": {m: {} for m in SPARQL_MEDIA_TYPES},
+                            "description": "The result, in the negotiated format"}
+_STATUS_DOCS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed query (the parser's message and position), two operations, bad parameter"},
     403: {"description": "An update without the API token"},
     406: {"description": "No acceptable result format"},
