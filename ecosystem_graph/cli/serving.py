@@ -139,7 +139,7 @@ class Supervisor:
             stopping.append(signum)
             os.write(wake_w, b"\0")
 
-        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous: dict[int, Any] = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         log.info("started parent process [%d] of %d HTTP processes", os.getpid(), self.processes)
         failed = 0
         try:

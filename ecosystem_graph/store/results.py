@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -25,12 +26,12 @@ def convert(body: bytes, source: str, target: str, kind: Kind) -> bytes:
                 raise StoreUnavailable(f"cannot turn an answer in {source or 'no stated format'} into {target}")
             quads = ox.parse(body, format=source_format)
             return ox.serialize(quads if target_format.supports_datasets else (q.triple for q in quads),
-                                format=target_format)
+                                format=target_format) or b""
         source_results = ox.QueryResultsFormat.from_media_type(source)
         target_results = ox.QueryResultsFormat.from_media_type(target)
         if source_results is None or target_results is None:
             raise StoreUnavailable(f"cannot turn an answer in {source or 'no stated format'} into {target}")
-        return ox.parse_query_results(body, format=source_results).serialize(format=target_results)
+        return ox.parse_query_results(body, format=source_results).serialize(format=target_results) or b""
     except SyntaxError as error:
         raise StoreUnavailable(f"the server's answer in {source} cannot be read: {error}") from None
 
@@ -45,7 +46,7 @@ class ChunkReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer: Any) -> int:  # a writable buffer (memoryview, bytearray)
         while not self._pending:
             try:
                 self._pending = next(self._chunks)

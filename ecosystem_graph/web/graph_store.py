@@ -9,8 +9,9 @@ written as ``{base}graph/updates``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -119,11 +120,13 @@ async def _bodies(request: Request) -> list[tuple[bytes, str]]:
         return [(await part.read(), writes.body_media_type(part.content_type)) for part in parts]
 
 
-_NO_GRAPH = {400: {"description": "No graph named, both ?graph and ?default, or not an absolute IRI"}}
-_BAD_BODY = {400: {"description": "No graph named, a malformed IRI, a body that does not parse or breaks the contract"},
-             403: {"description": "No or wrong token"}, 413: {"description": "Body over the configured size"},
-             415: {"description": "Not an RDF graph format"}}
-_DOCS = {
+_Responses = dict[int | str, dict[str, Any]]
+_NO_GRAPH: _Responses = {400: {"description": "No graph named, both ?graph and ?default, or not an absolute IRI"}}
+_BAD_BODY: _Responses = {
+    400: {"description": "No graph named, a malformed IRI, a body that does not parse or breaks the contract"},
+    403: {"description": "No or wrong token"}, 413: {"description": "Body over the configured size"},
+    415: {"description": "Not an RDF graph format"}}
+_DOCS: dict[str, tuple[str, _Responses]] = {
     "GET": ("Read a graph (?graph=IRI or ?default)", {200: {"content": {m: {} for m in _READ_TYPES}},
                                                      **_NO_GRAPH, 404: {"description": "No such graph"},
                                                      406: {"description": "No acceptable format"}}),
@@ -144,12 +147,14 @@ _TARGET_PARAMETERS = [
 ]
 _BODY = {"content": {m: {"schema": {"type": ["object", "array"]} if m == "application/ld+json" else {"type": "string"}}
                      for m in writes.GRAPH_BODY_TYPES}}
-_EXTRA = {"GET": {"parameters": _TARGET_PARAMETERS}, "HEAD": {"parameters": _TARGET_PARAMETERS},
+_EXTRA: dict[str, dict[str, Any]] = {
+    "GET": {"parameters": _TARGET_PARAMETERS}, "HEAD": {"parameters": _TARGET_PARAMETERS},
           "DELETE": {"parameters": _TARGET_PARAMETERS},
           "PUT": {"parameters": _TARGET_PARAMETERS, "requestBody": {"required": True, **_BODY}},
           "POST": {"parameters": _TARGET_PARAMETERS, "requestBody": {"required": True, **_BODY}}}
 _DOCS["HEAD"] = ("Headers of a graph read", _DOCS["GET"][1])
-_HANDLERS = {"GET": get_graph, "HEAD": get_graph, "PUT": put_graph, "POST": post_graph, "DELETE": delete_graph}
+_HANDLERS: dict[str, Callable[..., Any]] = {"GET": get_graph, "HEAD": get_graph, "PUT": put_graph,
+                                            "POST": post_graph, "DELETE": delete_graph}
 
 for _path in (GRAPH_STORE_PATH, GRAPH_STORE_PATH + "/{path:path}"):
     for _method, _handler in _HANDLERS.items():
