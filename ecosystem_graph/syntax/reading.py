@@ -12,11 +12,10 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ..errors import QueryError
-from .lexer import Canonical, canonical
+from .lexer import canonical
 
 _PARSING = threading.Lock()  # rdflib's literal normalisation is a module flag: off while we parse
 
@@ -85,18 +84,22 @@ def _graph_name(term: Any) -> str:
     return "DEFAULT" if term is None or str(term).upper() == "DEFAULT" else str(term)
 
 
-#: canonical texts read before (the keys of :func:`_read`'s memo), so that a caller can tell a lookup from a parse
-_READ_BEFORE: dict[tuple[str, bool], None] = {}
-_BOOKKEEPING = threading.Lock()
+#: the readings made, oldest first: one memo, which :func:`is_read` asks too (a lookup, not a parse)
+_READ_BEFORE: dict[tuple[str, bool, str | None], Reading] = {}
+_MEMO_SIZE = 1024
+_MEMO = threading.Lock()
 
 
-@lru_cache(maxsize=1024)
 def _read(text: str, update: bool, base: str | None = None) -> Reading:
+    key = (text, update, base)
+    found = _READ_BEFORE.get(key)
+    if found is not None:
+        return found
     reading = _read_once(text, update, base)
-    with _BOOKKEEPING:
-        if len(_READ_BEFORE) >= 1024:
+    with _MEMO:
+        if len(_READ_BEFORE) >= _MEMO_SIZE:
             _READ_BEFORE.pop(next(iter(_READ_BEFORE)))
-        _READ_BEFORE[(text, update)] = None
+        _READ_BEFORE[key] = reading
     return reading
 
 
@@ -142,7 +145,7 @@ def is_read(text: str, *, update: bool = False) -> bool:
         key = canonical(text).text
     except QueryError:
         return True  # refused at once, by the tokens alone
-    return (key, update) in _READ_BEFORE
+    return (key, update, None) in _READ_BEFORE
 
 
 def read_query(text: str) -> Reading:
@@ -168,8 +171,3 @@ def _located(text: str, *, update: bool, base: str | None = None) -> Reading:
             raise
         position = read.position(int(found.group(1)), text)
         raise QueryError(f"error at {position}: {_AT.sub('', str(error))}") from None
-
-
-def tokens_of(text: str) -> Canonical:
-    """The canonical tokens alone, without the parse (the fast lane's shape test, :mod:`..store.bounded`)."""
-    return canonical(text)
