@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from ..errors import ValidationFailed
 from ..sources.files import SourceFile
 from ..store import GenerationBuilder, QueryRequest
+from ..store.memo import SCHEMA_MEMO
 from .report import ShapeReport, Violation
 
 if TYPE_CHECKING:
@@ -58,7 +59,12 @@ def check(generation: GenerationBuilder, files: list[SourceFile], shapes_path: P
         result = with_pyshacl(shapes)
     else:
         select = sparql_engine.selector(generation, data_graphs + ontology_graphs)
-        classes = sparql_engine.subclasses_of(select)  # read once: the change's focus and the check both need it
+        # read once: the change's focus and the check both need it; and once per schema (:mod:`..store.memo`)
+        memo_name = "gate-subclasses " + " ".join(sorted(data_graphs + ontology_graphs))
+        classes = SCHEMA_MEMO.get(generation.generation_id, memo_name)
+        if classes is None:
+            classes = sparql_engine.subclasses_of(select)
+            SCHEMA_MEMO.put(generation.generation_id, memo_name, classes)
         focus = change.focus_nodes(generation, sparql_engine.sensitivity(shapes, classes)) if change else None
         result = sparql_engine.check(shapes, select, fallback=with_pyshacl, focus=focus, subclasses=classes)
     if result.conforms:

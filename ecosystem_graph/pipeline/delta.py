@@ -57,6 +57,8 @@ class Delta:
     """The scratch graphs of one write's asserted change inside a generation."""
 
     excluded: tuple[str, ...]  # graphs that are not asserted data (the inferred graph and its statistics)
+    #: the generation this change is made on (its id), when it is a copy of one that passed gate and reasoning
+    based_on: str | None = None
     added: str = SCRATCH + "added"
     removed: str = SCRATCH + "removed"
     #: the effective change per graph, in order: ("A" or "D", graph, N-Triples of the triples added or removed)

@@ -9,10 +9,11 @@ from collections.abc import Callable
 
 from .. import gate
 from ..config import Settings
-from ..reasoning.incremental import apply_delta
+from ..reasoning.incremental import apply_delta, touches_schema
 from ..reasoning.materialise import materialise
 from ..sources.files import SourceFile
 from ..store import GenerationBuilder
+from ..store.memo import SCHEMA_MEMO
 from .delta import Delta
 
 #: progress(step, done, total)
@@ -36,6 +37,11 @@ def gate_and_reason(generation: GenerationBuilder, files: list[SourceFile], sett
     """
     seconds = {} if seconds is None else seconds
     inferred: dict[str, int] = {}
+    schema_changed = None
+    if delta is not None:
+        schema_changed = touches_schema(generation, [delta.added, delta.removed])
+        if not schema_changed:  # what the gate and the rules work out from the schema holds here too
+            SCHEMA_MEMO.carry(delta.based_on, generation.generation_id)
     if settings.validate_shapes:
         started = time.perf_counter()
         progress("validate (SHACL)", 0, 1)
@@ -45,7 +51,8 @@ def gate_and_reason(generation: GenerationBuilder, files: list[SourceFile], sett
         started = time.perf_counter()
         progress("materialise inferences", 0, 1)
         if delta is not None:
-            inferred = apply_delta(generation, settings.base_iri, added=delta.added, removed=delta.removed)
+            inferred = apply_delta(generation, settings.base_iri, added=delta.added, removed=delta.removed,
+                                   schema_changed=schema_changed)
         else:
             inferred = materialise(generation, settings.base_iri)
         seconds["reason"] = time.perf_counter() - started

@@ -130,7 +130,8 @@ def apply(store: GraphStore, settings: Settings, files: list[SourceFile], todo: 
     copied_from = store.generation_id()
     with store.new_generation(copy_current=True) as generation:
         started = time.perf_counter()
-        delta = Delta(excluded=(inferred_graph_iri(settings.base_iri), stats_graph_iri(settings.base_iri)))
+        delta = Delta(excluded=(inferred_graph_iri(settings.base_iri), stats_graph_iri(settings.base_iri)),
+                      based_on=copied_from)
         for graph, source in todo.changed.items():
             progress(f"reload {source.relative if source else graph}", 0, 1)
             conflicts += _replace(generation, delta, graph, source, journal, settings)

@@ -214,7 +214,7 @@ def _write_delta(store: GraphStore, settings: Settings, change: Callable[[Delta,
     nothing."""
     copied_from = store.generation_id()
     with store.new_generation(copy_current=True) as generation:
-        delta = Delta(excluded=_computed_graphs(settings))
+        delta = Delta(excluded=_computed_graphs(settings), based_on=copied_from)
         result = change(delta, generation)
         if not delta.records:
             generation.abort()

@@ -39,14 +39,18 @@ _SCHEMA_PREDICATES = ("rdfs:subClassOf", "owl:equivalentClass", "rdfs:subPropert
 _SCHEMA_TYPES = ("owl:TransitiveProperty", "owl:SymmetricProperty")
 
 
-def apply_delta(generation: GenerationBuilder, base_iri: str, *, added: str, removed: str) -> dict[str, int]:
+def apply_delta(generation: GenerationBuilder, base_iri: str, *, added: str, removed: str,
+                schema_changed: bool | None = None) -> dict[str, int]:
     """Bring ``{base}graph/inferred`` up to date after the asserted change held in the graphs ``added`` and
-    ``removed`` of ``generation``; returns the triples newly inferred per rule.
+    ``removed`` of ``generation``; returns the triples newly inferred per rule. ``schema_changed``: what
+    :func:`touches_schema` says of the change, when the caller asked it already.
 
     :raises RuntimeError: if no fixpoint is reached within a bounded number of passes.
     """
     inferred = inferred_graph_iri(base_iri)
-    if _touches_schema(generation, [added, removed]):
+    if schema_changed is None:
+        schema_changed = touches_schema(generation, [added, removed])
+    if schema_changed:
         log.info("the change touches the schema: materialising the inferred graph again")
         return materialise(generation, base_iri)
     graphs = _named_graphs(generation)
@@ -65,7 +69,9 @@ def apply_delta(generation: GenerationBuilder, base_iri: str, *, added: str, rem
     return counts
 
 
-def _touches_schema(generation: GenerationBuilder, graphs: list[str]) -> bool:
+def touches_schema(generation: GenerationBuilder, graphs: list[str]) -> bool:
+    """Whether ``graphs`` (a change's added and removed triples) hold a triple the rules or the class hierarchy are
+    worked out from."""
     using = " ".join(f"FROM <{g}>" for g in graphs)
     predicates = ", ".join(_SCHEMA_PREDICATES)
     types = ", ".join(_SCHEMA_TYPES)

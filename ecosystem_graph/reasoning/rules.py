@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 
 from ..store import GenerationBuilder, QueryRequest
+from ..store.memo import SCHEMA_MEMO
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,22 @@ class Rule:
 
 
 def prepare_schema(generation: GenerationBuilder, schema_graph: str, asserted: list[str]) -> None:
-    """Write the schema closures into ``schema_graph`` (from the asserted graphs only)."""
+    """Write the schema closures into ``schema_graph`` (from the asserted graphs only).
+
+    Worked out once per generation and graph list; a write that leaves the schema alone reuses its generation's
+    closures (:mod:`..store.memo`): the property-path closures are most of an incremental reasoning step."""
+    memo_name = f"reasoning-schema {schema_graph} " + " ".join(sorted(asserted))
+    kept = SCHEMA_MEMO.get(generation.generation_id, memo_name)
+    if kept is not None:
+        if kept:
+            generation.load(kept, "application/n-triples", graph=schema_graph)
+        return
+    _work_out_schema(generation, schema_graph, asserted)
+    SCHEMA_MEMO.put(generation.generation_id, memo_name,
+                    generation.export("application/n-triples", graphs=[schema_graph]))
+
+
+def _work_out_schema(generation: GenerationBuilder, schema_graph: str, asserted: list[str]) -> None:
     using = "".join(f"USING <{g}> " for g in asserted)
     for name, (edges, minus) in _CLOSURES.items():
         edge, closed = f"x:{name}-edge", f"x:{name}"

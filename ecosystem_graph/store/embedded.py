@@ -6,8 +6,17 @@ Layout of ``store_dir``::
     generations/<id>/  one RocksDB database per generation; the current and the previous one are kept
     write.lock         flock held by whoever builds a generation
 
+    workspaces/<pid>-<n>/  a writing process's own copy of the current generation (see below)
+
 A load builds ``generations/<new id>`` beside the current one and only then rewrites CURRENT, so a
 reader sees the old data until the swap and a killed load leaves the old generation in place.
+
+A write (a generation copied from the current one) is made in the writing process's *workspace*: a
+read-write store that no reader opens, kept open from one write to the next while it equals the published
+generation. The change, the gate and the reasoner run there; publishing is a RocksDB checkpoint of the
+workspace into ``generations/<new id>`` (hard links) and the swap of CURRENT. Opening a copy for each write
+and flushing it cost about four times the rest of a one-triple write. A workspace that falls behind (another
+process published) is made again from the current generation; a rejected or failed write throws it away.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import os
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -149,7 +159,7 @@ class MemoryStore(_ReadSide, GraphStore):
 
             builder = LocalBuilder(fresh, self._inferred_graph, commit, lambda _b: None)
             self._generations_made += 1
-            builder.generation_id = f"memory-{id(self):x}-{self._generations_made}"
+            builder.generation_id = f"memory-{uuid.uuid4().hex}"  # never reused: values are memoised by it
             yield builder
             if not builder.done:
                 builder.abort()
@@ -183,6 +193,9 @@ class EmbeddedStore(_ReadSide, GraphStore):
         self._current = ""
         self._current_signature: tuple[int, int, int] | None = None
         self._cache = ResultCache(cache_entries)
+        self._workspace: ox.Store | None = None  # the writer's workspace and the generation it equals
+        self._workspace_of: str | None = None
+        self._workspace_name = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"  # <pid>-: whose it is, once it is abandoned
 
     # --- generations -------------------------------------------------------------------------------
     def current_path(self) -> str:
@@ -230,10 +243,11 @@ class EmbeddedStore(_ReadSide, GraphStore):
             name = f"{time.time_ns():020d}-{os.getpid()}"
             path = self._generations / name
             if copy_current:
-                ox.Store.read_only(self.current_path()).backup(str(path))  # RocksDB checkpoint: hard links
-            store = ox.Store(str(path))
-            builder = LocalBuilder(store, self._inferred_graph, lambda b: self._publish(b, name),
-                               lambda b: self._discard(b, path))
+                builder = LocalBuilder(self._workspace_at(self.current_path()), self._inferred_graph,
+                                       lambda b: self._publish_workspace(name), lambda b: self._drop_workspace())
+            else:
+                builder = LocalBuilder(ox.Store(str(path)), self._inferred_graph, lambda b: self._publish(b, name),
+                                       lambda b: self._discard(b, path))
             builder.generation_id = name
             try:
                 yield builder
@@ -245,8 +259,14 @@ class EmbeddedStore(_ReadSide, GraphStore):
                 builder.abort()
 
     def _publish(self, builder: LocalBuilder, name: str) -> None:
+        # one compaction of what the bulk loader wrote (170 files at 100k triples, 33 after): every later
+        # write checkpoints and removes a generation file by file (2 ms instead of 20 at 100k)
+        builder.store.optimize()
         builder.store.flush()
         builder.store = None  # type: ignore[assignment]  # close RocksDB before readers open it
+        self._swap_current(name)
+
+    def _swap_current(self, name: str) -> None:
         tmp = self.store_dir / "CURRENT.tmp"
         with open(tmp, "w") as handle:
             handle.write(name + "\n")
@@ -260,6 +280,45 @@ class EmbeddedStore(_ReadSide, GraphStore):
             os.close(dir_fd)
         log.info("published generation %s", name)
         self._collect_garbage(keep=name)
+
+    # --- the writer's workspace (held under the write lock) ---------------------------------------------
+    def _workspace_at(self, current: str) -> ox.Store:
+        """This process's workspace, equal to the published generation ``current``."""
+        if self._workspace is not None and self._workspace_of == current:
+            return self._workspace
+        self._drop_workspace()
+        folder = self._workspace_folder()
+        folder.parent.mkdir(exist_ok=True)
+        self._remove_abandoned_workspaces()
+        ox.Store.read_only(current).backup(str(folder))  # RocksDB checkpoint: hard links
+        self._workspace, self._workspace_of = ox.Store(str(folder)), current
+        return self._workspace
+
+    def _publish_workspace(self, name: str) -> None:
+        assert self._workspace is not None
+        path = self._generations / name
+        try:
+            self._workspace.backup(str(path))  # flushes what is in memory, then hard-links the files
+        except BaseException:
+            self._drop_workspace()
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        self._swap_current(name)
+        self._workspace_of = str(path)
+
+    def _drop_workspace(self) -> None:
+        self._workspace, self._workspace_of = None, None  # closes RocksDB
+        shutil.rmtree(self._workspace_folder(), ignore_errors=True)
+
+    def _workspace_folder(self) -> Path:
+        return self.store_dir / "workspaces" / self._workspace_name
+
+    def _remove_abandoned_workspaces(self) -> None:
+        """The workspaces of processes that are gone (killed in a write, or stopped): nobody reads them."""
+        for folder in (self.store_dir / "workspaces").glob("*"):
+            pid = folder.name.split("-", 1)[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _discard(self, builder: LocalBuilder, path: Path) -> None:
         builder.store = None  # type: ignore[assignment]
@@ -367,5 +426,18 @@ class EmbeddedStore(_ReadSide, GraphStore):
             starting, self._workers = self._workers, None
             self._reader_store = None
             self._reader_path = None
+        if self._workspace is not None:
+            with self._write_lock():
+                self._drop_workspace()
         if starting is not None and starting.exception() is None:  # waits for a pool still starting
             starting.result().close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # somebody else's process
+        return True
+    return True

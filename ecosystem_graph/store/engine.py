@@ -110,6 +110,11 @@ def run_update(store: ox.Store, sparql: str, *, base_iri: str | None = None) -> 
         raise QueryError(f"update failed: {error}") from None
 
 
+#: a document up to this size is loaded in one transaction, not by the bulk loader: the bulk loader writes new
+#: files on disk, about 25 ms however little it loads (a write of one triple), the transaction costs per triple
+SMALL_LOAD_BYTES = 256 * 1024
+
+
 def bulk_load(store: ox.Store, data: bytes | None, media_type: str, *, path: str | None, graph: str | None,
               base_iri: str | None) -> None:
     """:raises SourceError: syntax error, with line and column."""
@@ -122,6 +127,8 @@ def bulk_load(store: ox.Store, data: bytes | None, media_type: str, *, path: str
     try:
         if path is not None:
             store.bulk_load(path=path, format=fmt, to_graph=target, base_iri=base_iri)
+        elif data is not None and len(data) <= SMALL_LOAD_BYTES:
+            store.load(data, format=fmt, to_graph=target, base_iri=base_iri)
         else:
             store.bulk_load(data, format=fmt, to_graph=target, base_iri=base_iri)
     except SyntaxError as error:
