@@ -195,7 +195,7 @@ class EmbeddedStore(_ReadSide, GraphStore):
         self._cache = ResultCache(cache_entries)
         self._workspace: ox.Store | None = None  # the writer's workspace and the generation it equals
         self._workspace_of: str | None = None
-        self._workspace_name = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"  # <pid>-: whose it is, once it is abandoned
+        self._workspace_token = uuid.uuid4().hex[:8]
 
     # --- generations -------------------------------------------------------------------------------
     def current_path(self) -> str:
@@ -311,7 +311,8 @@ class EmbeddedStore(_ReadSide, GraphStore):
         shutil.rmtree(self._workspace_folder(), ignore_errors=True)
 
     def _workspace_folder(self) -> Path:
-        return self.store_dir / "workspaces" / self._workspace_name
+        # the pid is read now, not at __init__: ``serve`` forks its HTTP processes from one store object
+        return self.store_dir / "workspaces" / f"{os.getpid()}-{self._workspace_token}"
 
     def _remove_abandoned_workspaces(self) -> None:
         """The workspaces of processes that are gone (killed in a write, or stopped): nobody reads them."""
