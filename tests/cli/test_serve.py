@@ -126,3 +126,28 @@ def test_an_http_process_that_dies_is_replaced(mini_settings: Settings) -> None:
         assert len(http_processes(process.pid)) == 2
         assert all(answers(url) for _ in range(4))
         stop(process)
+
+
+def test_writes_through_every_http_process_all_stay(mini_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each forked HTTP process writes in a workspace of its own (store/embedded.py); a write that lands on the
+    other process than the one before finds its workspace behind and copies it again, so no write is lost."""
+    token = "serve-writes-token"
+    monkeypatch.setenv("ECOSYSTEM_GRAPH_API_TOKEN", token)
+    with serving(mini_settings, "--workers", "2") as (process, url):
+        wait_until(lambda: answers(url), "the first answer")
+        names = [f"https://w3id.org/ecosystem-graph/id/organization/written-{n}" for n in range(12)]
+        for name in names:  # a new connection each time: the kernel hands it to either process
+            answer = httpx.post(url + "sparql", headers={"Authorization": f"Bearer {token}",
+                                                         "Content-Type": "application/sparql-update",
+                                                         "Connection": "close"},
+                                content=f'INSERT DATA {{ GRAPH <https://w3id.org/ecosystem-graph/graph/data/w> '
+                                        f'{{ <{name}> <http://www.w3.org/2000/01/rdf-schema#comment> "w" }} }}',
+                                timeout=PATIENCE)
+            assert answer.status_code == 204, answer.text
+        found = httpx.post(url + "sparql", data={"query": "SELECT ?s WHERE { ?s "
+                                                 "<http://www.w3.org/2000/01/rdf-schema#comment> \"w\" }"},
+                           headers={"Accept": "application/sparql-results+json"}, timeout=PATIENCE).json()
+        assert sorted(b["s"]["value"] for b in found["results"]["bindings"]) == sorted(names)
+        workspaces = {p.name.split("-")[0] for p in (mini_settings.store_dir / "workspaces").iterdir()}
+        assert workspaces <= {str(pid) for pid in http_processes(process.pid)}
+        stop(process)
