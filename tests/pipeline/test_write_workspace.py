@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 
 from ecosystem_graph.config import Settings
 from ecosystem_graph.errors import ValidationFailed
-from ecosystem_graph.pipeline import load, writes
+from ecosystem_graph.pipeline import writes
 from ecosystem_graph.store import GraphStore, open_store
 
 ECO = "https://w3id.org/ecosystem-graph/ontology#"
@@ -29,56 +28,48 @@ def holds(store: GraphStore, pattern: str) -> bool:
     return store.ask(f"PREFIX eco: <{ECO}> PREFIX org: <{ORG}> ASK {{ {pattern} }}")
 
 
-@pytest.fixture
-def loaded(mini_settings: Settings) -> Iterator[GraphStore]:
-    store = open_store(mini_settings)
-    load.build(store, mini_settings)
-    yield store
-    store.close()
-
-
-def test_a_new_subclass_is_seen_by_the_gate_and_the_reasoner(mini_settings: Settings, loaded: GraphStore) -> None:
-    insert(loaded, mini_settings, 'org:sechenov-university rdfs:comment "first write: the schema is kept" .')
+def test_a_new_subclass_is_seen_by_the_gate_and_the_reasoner(mini_settings: Settings, mini_store: GraphStore) -> None:
+    insert(mini_store, mini_settings, 'org:sechenov-university rdfs:comment "first write: the schema is kept" .')
     with pytest.raises(ValidationFailed, match="an organisation needs a label"):  # Clinic is new: an Organization
-        insert(loaded, mini_settings, "eco:Clinic rdfs:subClassOf eco:Organization . org:c1 a eco:Clinic .")
-    insert(loaded, mini_settings, 'eco:Clinic rdfs:subClassOf eco:Organization . org:c1 a eco:Clinic ; '
+        insert(mini_store, mini_settings, "eco:Clinic rdfs:subClassOf eco:Organization . org:c1 a eco:Clinic .")
+    insert(mini_store, mini_settings, 'eco:Clinic rdfs:subClassOf eco:Organization . org:c1 a eco:Clinic ; '
                                   'rdfs:label "Клиника"@ru .')
-    assert holds(loaded, "org:c1 a eco:Organization")
+    assert holds(mini_store, "org:c1 a eco:Organization")
     # the schema is the same from here: what is carried on must be the hierarchy that has eco:Clinic in it
     with pytest.raises(ValidationFailed, match="an organisation needs a label"):
-        insert(loaded, mini_settings, "org:c2 a eco:Clinic .")
-    insert(loaded, mini_settings, 'org:c3 a eco:Clinic ; rdfs:label "Клиника 3"@ru .')
-    assert holds(loaded, "org:c3 a eco:Organization")
-    assert not holds(loaded, "org:c2 ?p ?o")
+        insert(mini_store, mini_settings, "org:c2 a eco:Clinic .")
+    insert(mini_store, mini_settings, 'org:c3 a eco:Clinic ; rdfs:label "Клиника 3"@ru .')
+    assert holds(mini_store, "org:c3 a eco:Organization")
+    assert not holds(mini_store, "org:c2 ?p ?o")
 
 
-def test_a_rejected_write_leaves_nothing_for_the_next_one(mini_settings: Settings, loaded: GraphStore) -> None:
+def test_a_rejected_write_leaves_nothing_for_the_next_one(mini_settings: Settings, mini_store: GraphStore) -> None:
     with pytest.raises(ValidationFailed):
-        insert(loaded, mini_settings, 'org:bad a eco:Organization ; rdfs:comment "no label" .')
-    insert(loaded, mini_settings, 'org:good a eco:Organization ; rdfs:label "Хорошая"@ru .')
-    assert holds(loaded, "org:good a eco:Organization")
-    assert not holds(loaded, "org:bad ?p ?o")
+        insert(mini_store, mini_settings, 'org:bad a eco:Organization ; rdfs:comment "no label" .')
+    insert(mini_store, mini_settings, 'org:good a eco:Organization ; rdfs:label "Хорошая"@ru .')
+    assert holds(mini_store, "org:good a eco:Organization")
+    assert not holds(mini_store, "org:bad ?p ?o")
 
 
 def test_a_workspace_behind_the_published_generation_is_made_again(mini_settings: Settings,
-                                                                   loaded: GraphStore) -> None:
+                                                                   mini_store: GraphStore) -> None:
     other = open_store(mini_settings)  # a second writer on the same store, as a second HTTP process is
     try:
-        insert(loaded, mini_settings, 'org:one a eco:Organization ; rdfs:label "Первая"@ru .')
+        insert(mini_store, mini_settings, 'org:one a eco:Organization ; rdfs:label "Первая"@ru .')
         insert(other, mini_settings, 'org:two a eco:Organization ; rdfs:label "Вторая"@ru .')
-        insert(loaded, mini_settings, 'org:three a eco:Organization ; rdfs:label "Третья"@ru .')
+        insert(mini_store, mini_settings, 'org:three a eco:Organization ; rdfs:label "Третья"@ru .')
     finally:
         other.close()
     for name in ("one", "two", "three"):
-        assert holds(loaded, f"org:{name} a eco:Organization"), name
+        assert holds(mini_store, f"org:{name} a eco:Organization"), name
 
 
-def test_the_workspaces_of_ended_processes_are_removed(mini_settings: Settings, loaded: GraphStore) -> None:
+def test_the_workspaces_of_ended_processes_are_removed(mini_settings: Settings, mini_store: GraphStore) -> None:
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
                            check=True)
     abandoned = mini_settings.store_dir / "workspaces" / f"{ended.stdout.strip()}-0000"
     abandoned.mkdir(parents=True)
     (abandoned / "CURRENT").write_text("left by a killed write\n")
-    insert(loaded, mini_settings, 'org:sechenov-university rdfs:comment "a write" .')
+    insert(mini_store, mini_settings, 'org:sechenov-university rdfs:comment "a write" .')
     assert not abandoned.exists()
     assert len(list((mini_settings.store_dir / "workspaces").iterdir())) == 1  # this process's own
