@@ -71,7 +71,9 @@ class GenerationBuilder(ABC):
         (N-Triples; a superset is fine); None: it changed in a way not told (the whole generation is published)."""
 
     def all_changes_noted(self) -> None:  # noqa: B027 - optional hook
-        """Every change since the copy went through :meth:`note_change`: :meth:`commit` may publish only those."""
+        """Every change since the copy went through :meth:`note_change`: :meth:`commit` may publish only those.
+
+        :raises StoreUnavailable: the generation copied is no longer the published one (another writer)."""
 
     @abstractmethod
     def load(self, data: bytes | None, media_type: str, *, path: str | None = None, graph: str | None = None,

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,6 +42,7 @@ _XML = "application/sparql-results+xml"
 _NTRIPLES = "application/n-triples"
 _RETRIES = 3
 _DUMP_BATCH = 20_000
+_RACED = "another writer published while this write was built; it was not applied: send it again"
 
 
 class RemoteStore(GraphStore):
@@ -276,8 +277,12 @@ class RemoteStore(GraphStore):
                 mirror.adopt(path, built.generation_id or "")
                 adopted = True
 
+            def still_live() -> None:  # before the write is journaled: most races are told before anything is kept
+                if not self._unchanged(live):
+                    raise StoreUnavailable(_RACED)
+
             builder = _MirrorBuilder(local, self._inferred_graph, publish, lambda _builder: None,
-                                     notes_changes=base is not None)
+                                     notes_changes=base is not None, on_noted=still_live)
             builder.generation_id = uuid.uuid4().hex
             yield builder
             if not builder.done:
@@ -314,8 +319,7 @@ class RemoteStore(GraphStore):
         generation_id = builder.generation_id or ""
         self._http.update(remote_delta.request(self._names, live, delta, generation_id=generation_id))
         if self._read_live().id != generation_id:
-            raise StoreUnavailable("another writer published while this write was built; it was not applied: "
-                                   "send it again")
+            raise StoreUnavailable(_RACED)
         log.info("published generation %s as a change: %d quads removed, %d added", generation_id,
                  len(delta.deleted), len(delta.inserted))
 
@@ -336,10 +340,12 @@ class RemoteStore(GraphStore):
 class _MirrorBuilder(LocalBuilder):
     """A generation in a store on disk beside the mirror, told what changed (:class:`.remote_delta.Notes`)."""
 
-    def __init__(self, store: ox.Store, inferred_graph: str, on_commit, on_abort, *, notes_changes: bool):
+    def __init__(self, store: ox.Store, inferred_graph: str, on_commit, on_abort, *, notes_changes: bool,
+                 on_noted: Callable[[], None]):
         super().__init__(store, inferred_graph, on_commit, on_abort)
         self.notes_changes = notes_changes
         self.notes = remote_delta.Notes()
+        self._on_noted = on_noted
 
     def note_change(self, graph: str, triples: bytes | None) -> None:
         if self.notes_changes:
@@ -347,6 +353,8 @@ class _MirrorBuilder(LocalBuilder):
 
     def all_changes_noted(self) -> None:
         self.notes.complete = True
+        if self.notes_changes:
+            self._on_noted()
 
 
 def _in_graph(triple: ox.Triple, graph: ox.NamedNode) -> ox.Quad:

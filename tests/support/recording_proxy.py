@@ -28,6 +28,7 @@ class Received:
 
 @dataclass
 class Recording:
+    graph_store_path: str | None = None
     requests: list[Received] = field(default_factory=list)
 
     def clear(self) -> None:
@@ -38,7 +39,8 @@ class Recording:
         return [r.body for r in self.requests if r.content_type.startswith("application/sparql-update")]
 
     def graph_store(self) -> list[Received]:
-        return [r for r in self.requests if urlsplit(r.path).path.endswith("/store")]
+        """The Graph Store Protocol requests (whole graphs read or written)."""
+        return [r for r in self.requests if urlsplit(r.path).path == self.graph_store_path]
 
 
 @contextmanager
@@ -46,7 +48,7 @@ def recording_proxy(target: Endpoints) -> Iterator[tuple[Endpoints, Recording]]:
     """``target``'s endpoints behind a proxy on 127.0.0.1; yields the proxied endpoints and the recording."""
     origin = urlsplit(target.query)
     upstream = f"{origin.scheme}://{origin.netloc}"
-    recording = Recording()
+    recording = Recording(urlsplit(target.graph_store).path if target.graph_store else None)
     client = httpx.Client(timeout=120)
     lock = threading.Lock()
 
