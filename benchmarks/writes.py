@@ -13,6 +13,12 @@ p95 and the ratio to the peer, is written to the "Writes" section of docs/benchm
 Then the first search after a single-triple write that changes a label: the write states its change (``INSERT
 DATA``: the search index follows it) or does not (``INSERT ... WHERE {}``: the index is built whole on first use,
 as every write did before), and what copying the index file costs (a file copy, SQLite's backup API).
+
+With ``--remote`` (or ``--only-remote``), the remote backend over ``oxigraph serve`` too: the same project loaded into
+an empty ``oxigraph serve`` through the backend, then single-triple ``INSERT DATA`` writes (``pipeline.writes.update``
+in this process, gate, reasoning and journal included) on the write path that sends the change (a local mirror,
+docs/remote-store.md) and on the old one (the live dataset copied into memory, re-uploaded into staging graphs and
+switched), against the same ``INSERT DATA`` posted straight to that ``oxigraph serve``.
 """
 
 from __future__ import annotations
@@ -182,6 +188,68 @@ def run_scale(label: str, triples: int, args: argparse.Namespace) -> list[str]:
     return [*lines, ""]
 
 
+def remote_scale(label: str, triples: int, args: argparse.Namespace) -> list[str]:
+    """Single-triple writes through the remote backend over ``oxigraph serve``: the change sent, the old
+    re-upload, and the server's own update latency as the peer."""
+    from ecosystem_graph.config import Settings
+    from ecosystem_graph.pipeline import load as loader
+    from ecosystem_graph.pipeline import writes
+    from ecosystem_graph.store.remote import RemoteStore
+    from ecosystem_graph.store.remote_http import SparqlHttp
+    from ecosystem_graph.vocab import inferred_graph_iri
+
+    work = args.workdir / f"{label}-remote"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    project = synthetic.generate(work / "project", triples=triples, seed=args.seed, template=REPO)
+    graph = next(f for f in load.project_files(str(project.path)) if "synthetic-" in f[0])[2]
+    university = project.parameters["university"]
+    server = endpoint.Server("oxigraph serve", ["oxigraph", "serve", "--location", str(work / "oxigraph"), "--bind",
+                                                "127.0.0.1:{port}"], "/query")
+    server.port = endpoint.free_port()
+    server.argv = [a.replace("{port}", str(server.port)) for a in server.argv]
+    endpoint.start(server, "ASK { ?s ?p ?o }", work / "oxigraph.log", args.step_timeout)
+    try:
+        settings = Settings(project_dir=project.path, store_path=work / "store", changes_path=work / "changes",
+                            backend="remote", query_workers=0, remote_query_url=server.base + "/query",
+                            remote_update_url=server.base + "/update", remote_graph_store_url=server.base + "/store")
+        store = RemoteStore.from_settings(settings)
+        started = time.perf_counter()
+        report = loader.build(store, settings, full=True)
+        loaded = time.perf_counter() - started
+        old = RemoteStore(SparqlHttp(server.base + "/query", server.base + "/update", server.base + "/store"),
+                          settings.base_iri, inferred_graph_iri(settings.base_iri), mirror_dir=None)
+        times: dict[str, list[float]] = {}
+        for how, writer, count in (("the change sent (mirror)", store, args.remote_writes),
+                                   ("re-upload (old path)", old, args.remote_before)):
+            for i in range(count):
+                triple = f'<{university}> <{RDFS_COMMENT}> "remote {how} {i}"@en'
+                sparql = f"INSERT DATA {{ GRAPH <{graph}> {{ {triple} }} }}"
+                started = time.perf_counter()
+                writes.update(writer, settings, sparql)
+                times.setdefault(how, []).append(time.perf_counter() - started)
+            print(f"[{label} remote] {how}: {count} writes done", flush=True)
+        peer = Writer(server, "/update", "/store", {})
+        for i in range(args.remote_writes):
+            started = time.perf_counter()
+            triple = f'<{university}> <{RDFS_COMMENT}> "peer {i}"@en'
+            peer.update(f"INSERT DATA {{ GRAPH <urn:peer:writes> {{ {triple} }} }}")
+            times.setdefault("peer", []).append(time.perf_counter() - started)
+        store.close()
+        old.close()
+    finally:
+        endpoint.stop(server)
+    peer_p50 = median(times["peer"])
+    lines = [f"### {label}, remote backend over `oxigraph serve` ({report.triples:,} triples stored with inferences, "
+             f"loaded through the backend in {loaded:.1f} s; load average {load_average()})", "",
+             "| single-triple INSERT DATA | writes | p50 | p95 | ratio of p50 to the peer |", "|---|---|---|---|---|"]
+    for how in ("the change sent (mirror)", "re-upload (old path)", "peer"):
+        name = "`oxigraph serve` alone (peer, the same server)" if how == "peer" else f"ecosystem-graph, {how}"
+        lines.append(f"| {name} | {len(times[how])} | {median(times[how]) * 1000:.1f} ms | "
+                     f"{p95(times[how]) * 1000:.1f} ms | {median(times[how]) / peer_p50:.1f}× |")
+    return [*lines, ""]
+
+
 def write_section(lines: list[str]) -> None:
     page = REPO / "docs" / "benchmarks.md"
     text = page.read_text(encoding="utf-8")
@@ -204,10 +272,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workdir", type=Path, default=REPO / "var" / "bench-writes")
     parser.add_argument("--step-timeout", type=float, default=3600)
     parser.add_argument("--no-report", action="store_true", help="print the table, leave docs/benchmarks.md alone")
+    parser.add_argument("--remote", action="store_true", help="the remote backend over oxigraph serve too")
+    parser.add_argument("--only-remote", action="store_true", help="the remote backend only")
+    parser.add_argument("--remote-writes", type=int, default=30, help="remote writes on the change path, and peer")
+    parser.add_argument("--remote-before", type=int, default=3, help="remote writes on the old re-upload path")
     args = parser.parse_args(argv)
     lines = []
     for label in (s.strip() for s in args.scales.split(",") if s.strip()):
-        lines += run_scale(label, parse_scale(label), args)
+        if not args.only_remote:
+            lines += run_scale(label, parse_scale(label), args)
+        if args.remote or args.only_remote:
+            lines += remote_scale(label, parse_scale(label), args)
     print("\n".join(lines))
     if not args.no_report:
         write_section(lines)

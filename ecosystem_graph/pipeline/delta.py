@@ -155,6 +155,7 @@ class Delta:
         triples = generation.export("application/n-triples", graphs=[scratch])
         if triples.strip():
             self.records.append((kind, graph, triples))
+            generation.note_change(graph, triples)  # exactly what the graph gained or lost
 
     def is_empty(self, generation: GenerationBuilder) -> bool:
         return not generation.query(QueryRequest(

@@ -149,6 +149,7 @@ def apply(store: GraphStore, settings: Settings, files: list[SourceFile], todo: 
         if touched is not None:  # else the index is built whole on first use, as before
             follow_change(store, generation, settings, previous=copied_from, iris=touched)
         seconds["search index"] = time.perf_counter() - started
+        generation.all_changes_noted()  # the remote backend then sends just the change
         generation.commit()
     save(settings, State.of(store, files, journal, settings))
     return inferred

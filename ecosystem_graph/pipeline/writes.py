@@ -224,6 +224,7 @@ def _write_delta(store: GraphStore, settings: Settings, change: Callable[[Delta,
         delta.drop(generation)
         if touched is not None:  # else the index is built whole on first use
             follow_change(store, generation, settings, previous=copied_from, iris=touched)
+        generation.all_changes_noted()  # the remote backend then sends just the change
         entry = Journal(settings.changes_dir).record_patch(delta.records)  # on disk before the write is acknowledged
         generation.commit()
     if entry is not None:

@@ -11,6 +11,11 @@ checks it on random changes).
 
 A change to the schema (class or property axioms the rules are compiled from) changes the rules themselves:
 then the whole inferred graph is derived again.
+
+A generation that publishes what changed (:attr:`..store.GenerationBuilder.notes_changes`, the remote backend) is
+told which inferred triples may have come or gone: the asserted triples added (they leave the inferred graph), the
+candidates of DRed (over-deleted, some derived again) and every batch a fixpoint wrote; after a change of the
+schema, that the inferred graph changed in a way not told.
 """
 
 from __future__ import annotations
@@ -52,21 +57,34 @@ def apply_delta(generation: GenerationBuilder, base_iri: str, *, added: str, rem
         schema_changed = touches_schema(generation, [added, removed])
     if schema_changed:
         log.info("the change touches the schema: materialising the inferred graph again")
+        generation.note_change(inferred, None)
         return materialise(generation, base_iri)
+    noting = generation.notes_changes
     graphs = _named_graphs(generation)
     internal = {inferred, stats_graph_iri(base_iri), added, removed}
     asserted = [g for g in graphs if g not in internal and not g.startswith(_SCRATCH)]
     # an asserted triple is never also an inferred one
+    if noting:
+        _note(generation, inferred, [added])
     generation.update(f"DELETE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} USING NAMED <{added}> "
                       f"WHERE {{ GRAPH <{added}> {{ ?s ?p ?o }} }}")
     counts: dict[str, int] = {}
     if _size(generation, removed):
-        counts = _delete_and_rederive(generation, asserted, inferred, removed)
+        counts = _delete_and_rederive(generation, asserted, inferred, removed, noting=noting)
     if _size(generation, added):
-        more, _passes, _batches = _fixpoint(generation, [*asserted, inferred], inferred, keep_batches=False,
-                                            start=[added], schema_from=asserted)
+        more, _passes, batches = _fixpoint(generation, [*asserted, inferred], inferred, keep_batches=noting,
+                                           start=[added], schema_from=asserted)
+        _note(generation, inferred, batches, drop=True)
         counts = {name: counts.get(name, 0) + more.get(name, 0) for name in {*counts, *more}}
     return counts
+
+
+def _note(generation: GenerationBuilder, inferred: str, graphs: list[str], *, drop: bool = False) -> None:
+    """Tell ``generation`` that the inferred graph may have gained or lost the triples of ``graphs``."""
+    if graphs:
+        generation.note_change(inferred, generation.export("application/n-triples", graphs=graphs))
+        if drop:
+            _drop(generation, graphs)
 
 
 def touches_schema(generation: GenerationBuilder, graphs: list[str]) -> bool:
@@ -82,7 +100,7 @@ def touches_schema(generation: GenerationBuilder, graphs: list[str]) -> bool:
 
 
 def _delete_and_rederive(generation: GenerationBuilder, asserted: list[str], inferred: str,
-                         removed: str) -> dict[str, int]:
+                         removed: str, *, noting: bool = False) -> dict[str, int]:
     """DRed: over-delete from ``inferred`` what a removed triple could derive, then derive again what remains
     derivable. Returns the triples derived again, per rule (negative counts are not kept: a rule's count is the
     triples it added)."""
@@ -113,10 +131,13 @@ def _delete_and_rederive(generation: GenerationBuilder, asserted: list[str], inf
             else:
                 generation.update(_rederive_update(rule, body, state, inferred, rederived_graph))
     rederived = _size(generation, rederived_graph)
+    if noting:  # every candidate was over-deleted (or is a removed asserted one); some are back
+        _note(generation, inferred, [_REDERIVE])
     _drop(generation, [_SCHEMA_GRAPH, _REDERIVE])
     if rederived:
-        more, _passes, _batches = _fixpoint(generation, [*asserted, inferred], inferred, keep_batches=False,
-                                            start=[rederived_graph], schema_from=asserted)
+        more, _passes, batches = _fixpoint(generation, [*asserted, inferred], inferred, keep_batches=noting,
+                                           start=[rederived_graph], schema_from=asserted)
+        _note(generation, inferred, batches, drop=True)
         counts = {name: counts.get(name, 0) + more.get(name, 0) for name in {*counts, *more}}
     _drop(generation, [rederived_graph])
     log.debug("DRed: %d over-deleted, %d derived again", overdeleted, rederived)

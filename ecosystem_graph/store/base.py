@@ -62,6 +62,19 @@ class GenerationBuilder(ABC):
     #: has no such notion. Lets derived data (the search index) be built beside it and keyed by it.
     generation_id: str | None = None
 
+    #: whether the builder publishes what changed rather than the whole generation (the remote backend), and so
+    #: wants to be told what changed (:meth:`note_change`); writers skip that bookkeeping when it does not
+    notes_changes: bool = False
+
+    def note_change(self, graph: str, triples: bytes | None) -> None:  # noqa: B027 - optional hook
+        """``graph`` gained or lost triples since the generation this one copies, all of them among ``triples``
+        (N-Triples; a superset is fine); None: it changed in a way not told (the whole generation is published)."""
+
+    def all_changes_noted(self) -> None:  # noqa: B027 - optional hook
+        """Every change since the copy went through :meth:`note_change`: :meth:`commit` may publish only those.
+
+        :raises StoreUnavailable: the generation copied is no longer the published one (another writer)."""
+
     @abstractmethod
     def load(self, data: bytes | None, media_type: str, *, path: str | None = None, graph: str | None = None,
              base_iri: str | None = None) -> None:

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,12 +26,13 @@ import pyoxigraph as ox
 from ..config import Settings
 from ..errors import ConfigError, NotAcceptable, ResultTooLarge, StoreUnavailable
 from ..vocab import inferred_graph_iri
-from . import formats, remote_generation, sparql_text
+from . import formats, remote_delta, remote_generation, sparql_text
 from .base import GenerationBuilder, GraphStore, Kind, QueryOutput, QueryRequest
 from .embedded import LocalBuilder
 from .engine import has_dataset_clause
 from .remote_generation import Live, Names
 from .remote_http import Dataset, SparqlHttp
+from .remote_mirror import Mirror
 from .results import convert, reader, stream_triples
 
 log = logging.getLogger(__name__)
@@ -41,14 +42,16 @@ _XML = "application/sparql-results+xml"
 _NTRIPLES = "application/n-triples"
 _RETRIES = 3
 _DUMP_BATCH = 20_000
+_RACED = "another writer published while this write was built; it was not applied: send it again"
 
 
 class RemoteStore(GraphStore):
     """A dataset of named graphs on a SPARQL server, published in atomic generations."""
 
     def __init__(self, http: SparqlHttp, base_iri: str, inferred_graph: str, *, default_timeout: float = 30.0,
-                 max_bytes: int = 1 << 30):
+                 max_bytes: int = 1 << 30, mirror_dir: Path | None = None):
         self.base_iri = base_iri
+        self._mirror = Mirror(mirror_dir) if mirror_dir is not None else None
         self._http = http
         self._names = Names(base_iri)
         self._inferred_graph = inferred_graph
@@ -66,7 +69,8 @@ class RemoteStore(GraphStore):
         http = SparqlHttp(settings.remote_query_url, settings.remote_update_url, settings.remote_graph_store_url,
                           user=settings.remote_user, password=password, max_bytes=settings.max_result_bytes)
         return cls(http, settings.base_iri, inferred_graph_iri(settings.base_iri),
-                   default_timeout=settings.query_timeout, max_bytes=settings.max_result_bytes)
+                   default_timeout=settings.query_timeout, max_bytes=settings.max_result_bytes,
+                   mirror_dir=settings.store_dir / "remote-mirror")
 
     # --- the published generation ----------------------------------------------------------------------
     def _read_live(self) -> Live:
@@ -211,31 +215,118 @@ class RemoteStore(GraphStore):
     # --- writing -----------------------------------------------------------------------------------------
     @contextmanager
     def new_generation(self, *, copy_current: bool = False) -> Iterator[GenerationBuilder]:
-        """A generation built in a local in-memory pyoxigraph store (so validation and reasoning run as on the
-        embedded backend), uploaded and switched in by :meth:`GenerationBuilder.commit`.
+        """A generation built in a local pyoxigraph store (so validation and reasoning run as on the embedded
+        backend) and published by :meth:`GenerationBuilder.commit`: a write that stated its change as the quads
+        it changed (:mod:`.remote_delta`), anything else uploaded whole and switched in (:mod:`.remote_generation`).
 
-        One writer at a time per process; across processes the remote store assumes a single writer.
+        With a mirror folder the local store is on disk: a copy of the current generation is a checkpoint of the
+        mirror (:mod:`.remote_mirror`), copied from the server first when it holds another generation. Without
+        one it is in memory and a copy is fetched from the server each time.
+
+        One writer at a time per process, and per mirror folder across processes.
         """
-        with self._write_lock:
-            work_dir = Path(tempfile.mkdtemp(prefix="ecosystem-graph-generation-"))
-            try:
-                local = ox.Store()
-                if copy_current:
-                    self._copy_live_into(local)
-
-                def publish(builder: LocalBuilder) -> None:
-                    remote_generation.publish(self._http, self._names, builder.store,
-                                              generation_id=builder.generation_id, work_dir=work_dir,
-                                              current=self._read_live)
-                    self._read_live()
-
-                builder = LocalBuilder(local, self._inferred_graph, publish, lambda _builder: None)
-                builder.generation_id = uuid.uuid4().hex
+        if self._mirror is None:
+            with self._write_lock, self._memory_generation(copy_current) as builder:
                 yield builder
-                if not builder.done:
-                    builder.abort()
-            finally:
-                shutil.rmtree(work_dir, ignore_errors=True)
+            return
+        with self._write_lock, self._mirror.locked(), self._mirror_generation(self._mirror, copy_current) as builder:
+            yield builder
+
+    @contextmanager
+    def _memory_generation(self, copy_current: bool) -> Iterator[GenerationBuilder]:
+        work_dir = Path(tempfile.mkdtemp(prefix="ecosystem-graph-generation-"))
+        try:
+            local = ox.Store()
+            if copy_current:
+                self._copy_live_into(local)
+
+            def publish(builder: LocalBuilder) -> None:
+                self._publish_whole(builder, work_dir)
+
+            builder = LocalBuilder(local, self._inferred_graph, publish, lambda _builder: None)
+            builder.generation_id = uuid.uuid4().hex
+            yield builder
+            if not builder.done:
+                builder.abort()
+        finally:
+            shutil.rmtree(work_dir, ignore_errors=True)
+
+    @contextmanager
+    def _mirror_generation(self, mirror: Mirror, copy_current: bool) -> Iterator[GenerationBuilder]:
+        work_dir = Path(tempfile.mkdtemp(prefix="ecosystem-graph-generation-"))
+        path = mirror.new_path()
+        adopted = False
+        builder: _MirrorBuilder | None = None
+        try:
+            live, base = self._read_live(), None
+            if copy_current and live.generation:
+                base = self._synced_mirror(mirror, live)
+                local = mirror.checkpoint(base, path)
+            else:
+                local = mirror.create(path)
+
+            def publish(built: LocalBuilder) -> None:
+                nonlocal adopted
+                assert isinstance(built, _MirrorBuilder)
+                why = "the generation was not copied from the live one" if base is None else built.notes.why_whole()
+                if why is None and base is not None:
+                    self._publish_change(built, base, live)
+                else:
+                    log.info("publishing the generation whole: %s", why)
+                    self._publish_whole(built, work_dir)
+                mirror.adopt(path, built.generation_id or "")
+                adopted = True
+
+            def still_live() -> None:  # before the write is journaled: most races are told before anything is kept
+                if not self._unchanged(live):
+                    raise StoreUnavailable(_RACED)
+
+            builder = _MirrorBuilder(local, self._inferred_graph, publish, lambda _builder: None,
+                                     notes_changes=base is not None, on_noted=still_live)
+            builder.generation_id = uuid.uuid4().hex
+            yield builder
+            if not builder.done:
+                builder.abort()
+        finally:
+            if not adopted:
+                if builder is not None:
+                    builder.store = ox.Store()  # let go of the working copy before its folder goes
+                mirror.discard(path)
+            shutil.rmtree(work_dir, ignore_errors=True)
+
+    def _synced_mirror(self, mirror: Mirror, live: Live) -> ox.Store:
+        """The mirror of ``live``: the one on disk if it holds that generation, else the live dataset copied."""
+        held = mirror.current(live.id)
+        if held is not None:
+            return held
+        for _attempt in range(_RETRIES):
+            log.info("the remote mirror does not hold generation %s: copying the live dataset", live.id)
+            path = mirror.new_path()
+            store = mirror.create(path)
+            self._copy_live_into(store)
+            if self._unchanged(live):
+                mirror.adopt(path, live.id or "")
+                return store
+            mirror.discard(path)
+            live = self._read_live()
+        raise StoreUnavailable("the remote store changed during every try to copy it; try again")
+
+    def _publish_change(self, builder: _MirrorBuilder, base: ox.Store, live: Live) -> None:
+        """Send what the write changed, in one conditional update.
+
+        :raises StoreUnavailable: another writer published since the write copied the live generation."""
+        delta = remote_delta.change(builder.notes, base, builder.store, live)
+        generation_id = builder.generation_id or ""
+        self._http.update(remote_delta.request(self._names, live, delta, generation_id=generation_id))
+        if self._read_live().id != generation_id:
+            raise StoreUnavailable(_RACED)
+        log.info("published generation %s as a change: %d quads removed, %d added", generation_id,
+                 len(delta.deleted), len(delta.inserted))
+
+    def _publish_whole(self, builder: LocalBuilder, work_dir: Path) -> None:
+        remote_generation.publish(self._http, self._names, builder.store, generation_id=builder.generation_id or "",
+                                  work_dir=work_dir, current=self._read_live)
+        self._read_live()
 
     def _copy_live_into(self, local: ox.Store) -> None:
         """The live dataset into ``local``, in one parse, so that blank node labels keep meaning one node
@@ -244,6 +335,26 @@ class RemoteStore(GraphStore):
 
     def close(self) -> None:
         self._http.close()
+
+
+class _MirrorBuilder(LocalBuilder):
+    """A generation in a store on disk beside the mirror, told what changed (:class:`.remote_delta.Notes`)."""
+
+    def __init__(self, store: ox.Store, inferred_graph: str, on_commit, on_abort, *, notes_changes: bool,
+                 on_noted: Callable[[], None]):
+        super().__init__(store, inferred_graph, on_commit, on_abort)
+        self.notes_changes = notes_changes
+        self.notes = remote_delta.Notes()
+        self._on_noted = on_noted
+
+    def note_change(self, graph: str, triples: bytes | None) -> None:
+        if self.notes_changes:
+            self.notes.add(graph, triples)
+
+    def all_changes_noted(self) -> None:
+        self.notes.complete = True
+        if self.notes_changes:
+            self._on_noted()
 
 
 def _in_graph(triple: ox.Triple, graph: ox.NamedNode) -> ox.Quad:
