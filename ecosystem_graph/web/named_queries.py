@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import NotAcceptable
+from ..sources.paging import Page, paged
 from ..sources.queries import NamedQuery, QueryCatalogue
 from ..store import formats
 from ..syntax import protocol
@@ -26,7 +27,8 @@ router = APIRouter(tags=["named queries"])
 
 HTML = "text/html"
 #: query-string parameters of the endpoint and the pages, never bound to a query variable.
-RESERVED = frozenset({"format", "output", "inference", "include-inferred", "lang"})
+#: ``limit`` and ``offset`` ask for one page of the answer (sources/paging.py).
+RESERVED = frozenset({"format", "output", "inference", "include-inferred", "lang", "limit", "offset"})
 
 async def get_catalogue(request: Request, settings: SettingsDep) -> QueryCatalogue:
     """The catalogue, read again only when a query file is added, removed or edited."""
@@ -81,7 +83,7 @@ def list_queries(request: Request, catalogue: CatalogueDep, lang: LanguageDep) -
 
 @router.get("/queries/{name}", summary="Run a named query; its parameters come from the query string",
             responses={200: {"content": {HTML: {}, **{m: {} for m in SPARQL_MEDIA_TYPES}}},
-                       400: {"description": "Unknown parameter or a value of the wrong type"},
+                       400: {"description": "Unknown parameter, a value of the wrong type, or a bad limit/offset"},
                        404: {"description": "No such query"}, 406: {"description": "No acceptable format"}})
 async def run_named_query(name: str, request: Request, store: StoreDep, settings: SettingsDep,
                           catalogue: CatalogueDep, index: IndexDep, lang: LanguageDep) -> Response:
@@ -94,7 +96,9 @@ async def run_named_query(name: str, request: Request, store: StoreDep, settings
         page = render(request, "queries.html", lang=lang, queries=[view], single=True)
         page.headers["Vary"] = "Accept, Accept-Language"
         return page
-    response = await run_query(request, store, settings, query.sparql, params=params,
+    page = Page.from_params(request.query_params.get("limit"), request.query_params.get("offset"))
+    sparql = query.sparql if page is None else paged(query.sparql, page)
+    response = await run_query(request, store, settings, sparql, params=params,
                                substitutions=query.bindings({k: v for k, v in given.items() if v != ""}),
                                include_inferred=protocol.wants_inferred(params))
     media_type = (response.media_type or "").split(";")[0]
