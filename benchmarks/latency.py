@@ -23,11 +23,16 @@ SELECT ?university (COUNT(DISTINCT ?person) AS ?people) WHERE {
   ?university a eco:University .
   ?signature eco:signatory ?person ; eco:onBehalfOf ?university .
 } GROUP BY ?university""",
+    # Every company counts, so the patterns over all companies are read whole and hash-joined (each subquery is
+    # evaluated on its own): one index scan each instead of an index lookup per company and pattern (1M: 1.3 s ->
+    # 0.08 s, same rows; ?city breaks the ties, so that the 20 rows are one answer, not one of several).
     "join: companies per city along the management chain": PREFIXES + """
 SELECT ?city (COUNT(DISTINCT ?company) AS ?companies) WHERE {
-  ?company a eco:Company ; eco:memberOf ?cluster .
-  ?cluster eco:managedBy ?fund . ?fund eco:subordinateTo ?department . ?department eco:subOrganizationOf ?city .
-} GROUP BY ?city ORDER BY DESC(?companies) LIMIT 20""",
+  { SELECT ?company WHERE { ?company a eco:Company } }
+  { SELECT ?company ?cluster WHERE { ?company eco:memberOf ?cluster } }
+  { SELECT ?cluster ?city WHERE {
+      ?cluster eco:managedBy ?fund . ?fund eco:subordinateTo ?department . ?department eco:subOrganizationOf ?city } }
+} GROUP BY ?city ORDER BY DESC(?companies) ?city LIMIT 20""",
     "join: fields of the organisations speakers represent": PREFIXES + """
 SELECT ?field (COUNT(DISTINCT ?event) AS ?events) WHERE {
   ?participation eco:participationIn ?event ; eco:participant ?person ; eco:representing ?organization .
