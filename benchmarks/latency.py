@@ -36,9 +36,13 @@ SELECT ?city (COUNT(DISTINCT ?company) AS ?companies) WHERE {
   { SELECT ?cluster ?city WHERE {
       ?cluster eco:managedBy ?fund . ?fund eco:subordinateTo ?department . ?department eco:subOrganizationOf ?city } }
 } GROUP BY ?city ORDER BY DESC(?companies) ?city LIMIT 20""",
+    # Every participation counts: its three links are read whole and hash-joined, the posts looked up from each
+    # participant (1M: 90 -> 50 ms, same rows).
     "join: fields of the organisations speakers represent": PREFIXES + """
 SELECT ?field (COUNT(DISTINCT ?event) AS ?events) WHERE {
-  ?participation eco:participationIn ?event ; eco:participant ?person ; eco:representing ?organization .
+  { SELECT ?participation ?event WHERE { ?participation eco:participationIn ?event } }
+  { SELECT ?participation ?person WHERE { ?participation eco:participant ?person } }
+  { SELECT ?participation ?organization WHERE { ?participation eco:representing ?organization } }
   ?post eco:heldBy ?person ; eco:postIn ?organization .
   ?organization eco:hasField ?field .
 } GROUP BY ?field""",
