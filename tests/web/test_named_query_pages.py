@@ -72,3 +72,8 @@ def test_a_bad_page_is_a_readable_400(client: httpx.Client, params: dict[str, st
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/plain")
     assert next(iter(params)) in response.text and "whole number" in response.text
+
+
+def test_the_openapi_page_lists_the_paging_parameters(client: httpx.Client) -> None:
+    operation = client.get("openapi.json").json()["paths"]["/queries/{name}"]["get"]
+    assert {"limit", "offset"} <= {p["name"] for p in operation["parameters"]}
