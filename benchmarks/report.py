@@ -143,18 +143,19 @@ def _latency(r: ScaleResult) -> list[str]:
     theirs = (r.load.get("rdflib").value or {}).get("queries", {}) if r.load.get("rdflib") and \
         r.load["rdflib"].ok else {}
     out = ["", "### Query latency (through a query worker process, as served; result cache off)", "",
-           "| query | rows | ours median ms | ours p95 ms | runs | rdflib median ms | rdflib ÷ ours |",
-           "|---|---|---|---|---|---|---|"]
+           "| query | rows | answer KB | ours median ms | ours p95 ms | runs | rdflib median ms | rdflib ÷ ours |",
+           "|---|---|---|---|---|---|---|---|"]
     for name, item in measured.value["queries"].items():
         if "error" in item:
-            out.append(f"| {name} | – | {item['error']} | | 0 | | |")
+            out.append(f"| {name} | – | – | {item['error']} | | 0 | | |")
             continue
         mid, high = summary(item["times"])
         other = theirs.get(name, {})
         other_ms = median(other["times"]) * 1000 if "times" in other else None
         other_text = _fmt(other_ms, 1) if other_ms is not None else other.get("error", "–")
         ratio = _fmt(other_ms / mid, 0) if other_ms is not None and mid else "–"
-        out.append(f"| {name} | {item['rows']} | {_fmt(mid, 1)} | {_fmt(high, 1)} | {len(item['times'])} | "
+        size = _fmt(item["bytes"] / 1024, 1) if "bytes" in item else "–"  # the answer as SPARQL JSON
+        out.append(f"| {name} | {item['rows']} | {size} | {_fmt(mid, 1)} | {_fmt(high, 1)} | {len(item['times'])} | "
                    f"{other_text} | {ratio} |")
     return out
 

@@ -1,7 +1,8 @@
 """The named-query catalogue over HTTP: ``/queries`` lists ``sparql/*.rq`` (JSON, or an HTML page for browsers);
 ``/queries/{name}`` runs one, its declared parameters taken from the query string, typed and bound by
-substitution (never pasted into the text), in any SPARQL result format. A browser (``Accept`` naming
-``text/html`` first) gets the query's page instead: its form, the answer as a table, and download links."""
+substitution (never pasted into the text), in any SPARQL result format; ``limit`` and ``offset`` ask for one page of
+the answer (:mod:`..sources.paging`). A browser (``Accept`` naming ``text/html`` first) gets the query's page
+instead: its form, the answer as a table, and download links."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import NotAcceptable
+from ..sources.paging import MAX_LIMIT, MAX_OFFSET, Page, paged
 from ..sources.queries import NamedQuery, QueryCatalogue
 from ..store import formats
 from ..syntax import protocol
@@ -26,7 +28,8 @@ router = APIRouter(tags=["named queries"])
 
 HTML = "text/html"
 #: query-string parameters of the endpoint and the pages, never bound to a query variable.
-RESERVED = frozenset({"format", "output", "inference", "include-inferred", "lang"})
+#: ``limit`` and ``offset`` ask for one page of the answer (sources/paging.py).
+RESERVED = frozenset({"format", "output", "inference", "include-inferred", "lang", "limit", "offset"})
 
 async def get_catalogue(request: Request, settings: SettingsDep) -> QueryCatalogue:
     """The catalogue, read again only when a query file is added, removed or edited."""
@@ -40,6 +43,16 @@ async def get_catalogue(request: Request, settings: SettingsDep) -> QueryCatalog
 
 
 CatalogueDep = Annotated[QueryCatalogue, Depends(get_catalogue)]
+
+#: the paging parameters in the OpenAPI page (the query's own parameters vary by query, so they are not listed)
+_PAGE_PARAMETERS = [
+    {"name": "limit", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+     "description": "at most this many rows: one page of the answer, in a total order (docs/endpoint.md)"},
+    {"name": "offset", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+     "description": "the rows of the answer to skip before the page"},
+]
 
 
 def describe(query: NamedQuery, root: str, lang: str | None = None) -> dict[str, Any]:
@@ -81,8 +94,9 @@ def list_queries(request: Request, catalogue: CatalogueDep, lang: LanguageDep) -
 
 @router.get("/queries/{name}", summary="Run a named query; its parameters come from the query string",
             responses={200: {"content": {HTML: {}, **{m: {} for m in SPARQL_MEDIA_TYPES}}},
-                       400: {"description": "Unknown parameter or a value of the wrong type"},
-                       404: {"description": "No such query"}, 406: {"description": "No acceptable format"}})
+                       400: {"description": "Unknown parameter, a value of the wrong type, or a bad limit/offset"},
+                       404: {"description": "No such query"}, 406: {"description": "No acceptable format"}},
+            openapi_extra={"parameters": _PAGE_PARAMETERS})
 async def run_named_query(name: str, request: Request, store: StoreDep, settings: SettingsDep,
                           catalogue: CatalogueDep, index: IndexDep, lang: LanguageDep) -> Response:
     query = catalogue.get(name)
@@ -94,7 +108,9 @@ async def run_named_query(name: str, request: Request, store: StoreDep, settings
         page = render(request, "queries.html", lang=lang, queries=[view], single=True)
         page.headers["Vary"] = "Accept, Accept-Language"
         return page
-    response = await run_query(request, store, settings, query.sparql, params=params,
+    wanted = Page.from_params(request.query_params.get("limit"), request.query_params.get("offset"))
+    sparql = query.sparql if wanted is None else paged(query.sparql, wanted)
+    response = await run_query(request, store, settings, sparql, params=params,
                                substitutions=query.bindings({k: v for k, v in given.items() if v != ""}),
                                include_inferred=protocol.wants_inferred(params))
     media_type = (response.media_type or "").split(";")[0]
