@@ -90,6 +90,23 @@ def key_rows(label_rows: list[tuple]) -> Iterator[tuple[str, int, int]]:
             yield key, row[0], int(key in spelled)
 
 
+def _label_rows(pending: list[tuple]) -> Iterator[tuple]:
+    """The label table's rows, in id order, from the sorted (weight, length, norm, entity, text, lang, alt)."""
+    for n, (_w, _size, norm, entity, text, lang, alt) in enumerate(pending, start=1):
+        yield n * GAP, entity, text, lang, norm, alt, keys_text(norm)
+
+
+def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
+    chunk: list[tuple] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def fill(db: sqlite3.Connection, target: Queryable, base_iri: str) -> None:
     """Read labels and classes from ``target`` and write the tables.
 
@@ -97,11 +114,11 @@ def fill(db: sqlite3.Connection, target: Queryable, base_iri: str) -> None:
     the best-ranked labels first and a search can stop after a few.
     """
     labels: dict[str, set[tuple[int, str, str]]] = {}
-    for row in select_all(target, _LABELS):
+    for row in select_all(target, _LABELS, paged=True):
         labels.setdefault(row["s"]["value"], set()).add(
             (LABEL_PROPERTIES[row["p"]["value"]], row["l"].get("xml:lang", "").lower(), row["l"]["value"]))
     types: dict[str, set[str]] = {}
-    for row in select_all(target, _TYPES, include_inferred=False):
+    for row in select_all(target, _TYPES, include_inferred=False, paged=True):
         types.setdefault(row["s"]["value"], set()).add(row["c"]["value"])
     classifier = Classifier.load(target, base_iri)
     classify = lru_cache(maxsize=None)(lambda classes: (classifier.kind(classes), classifier.most_specific(classes)))
@@ -116,26 +133,34 @@ def fill(db: sqlite3.Connection, target: Queryable, base_iri: str) -> None:
             norm = normalise(text)
             if norm:
                 pending.append((weight(kind), len(norm), norm, number, text, lang, int(priority == ALT)))
+    del labels, types, shown
     pending.sort()
-    started = time.perf_counter()
-    label_rows = [(n * GAP, entity, text, lang, norm, alt, keys_text(norm))
-                  for n, (_w, _size, norm, entity, text, lang, alt) in enumerate(pending, start=1)]
-    log.info("search index: lemma keys of %d labels (%d distinct words) in %.1f s", len(label_rows),
-             label_keys.cache_info().currsize, time.perf_counter() - started)
-    words = sorted({(word, row[0]) for row in label_rows for word in row[4].split()})
     db.executescript(SCHEMA)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     db.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?,?)", entities)
-    db.executemany("INSERT INTO label VALUES (?,?,?,?,?,?,?)", label_rows)
-    db.executemany("INSERT INTO word VALUES (?,?)", words)
-    # (key, label, spelled): SQLite sorts them into the key table, not Python; a key that is also one of the
-    # label's words as written is found in the word table and is only counted here
+    resources = len(entities)
+    del entities
+    # (word, label) and (key, label, spelled) rows: SQLite sorts them into their tables, not Python (a list of every
+    # word of every label is the largest thing an index build would hold); a key that is also one of the label's
+    # words as written is found in the word table and is only counted here
+    db.execute("CREATE TEMP TABLE word_row (word TEXT NOT NULL, label INTEGER NOT NULL)")
     db.execute("CREATE TEMP TABLE key_row (key TEXT NOT NULL, label INTEGER NOT NULL, spelled INTEGER NOT NULL)")
-    db.executemany("INSERT INTO key_row VALUES (?,?,?)", key_rows(label_rows))
+    started, count = time.perf_counter(), 0
+    for chunk in _chunks(_label_rows(pending), 50_000):
+        count += len(chunk)
+        db.executemany("INSERT INTO label VALUES (?,?,?,?,?,?,?)", chunk)
+        db.executemany("INSERT INTO word_row VALUES (?,?)", ((word, row[0]) for row in chunk
+                                                             for word in set(row[4].split())))
+        db.executemany("INSERT INTO key_row VALUES (?,?,?)", key_rows(chunk))
+    del pending
+    log.info("search index: lemma keys of %d labels (%d distinct words) in %.1f s", count,
+             label_keys.cache_info().currsize, time.perf_counter() - started)
+    db.execute("INSERT INTO word SELECT DISTINCT word, label FROM word_row ORDER BY word, label")
     db.execute("INSERT INTO lemma SELECT key, label FROM key_row WHERE NOT spelled ORDER BY key, label")
     db.execute("INSERT INTO lemma_key SELECT key, count(*) FROM key_row GROUP BY key ORDER BY key")
     db.execute("DROP TABLE key_row")
+    db.execute("DROP TABLE word_row")
     db.execute("INSERT INTO label_fts (rowid, norm) SELECT id, norm FROM label")
     db.executescript(_INDEXES)
     db.commit()
-    log.info("search index: %d resources, %d labels", len(entities), len(label_rows))
+    log.info("search index: %d resources, %d labels", resources, count)
