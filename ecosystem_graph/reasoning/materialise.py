@@ -19,7 +19,7 @@ from pathlib import Path
 from ..store import GenerationBuilder, GraphStore, QueryRequest
 from ..store.scratch import ScratchBuilder, copy_graphs, disk_scratch
 from ..vocab import DCT, PROV, RDFS, VOID, XSD, inferred_graph_iri
-from .rules import PREFIXES, RULE_NAMES, Rule, prepare_schema, rules
+from .rules import PREFIXES, RULE_NAMES, Rule, prepare_schema, read_predicates, rules
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +38,15 @@ def stats_graph_iri(base_iri: str) -> str:
 def materialise(generation: GenerationBuilder, base_iri: str, *, scratch_dir: Path | None = None) -> dict[str, int]:
     """Derive everything the rules entail into ``{base}graph/inferred``; return the new triples per rule.
 
-    The fixpoint runs in a scratch store on disk (in a folder under ``scratch_dir``, removed afterwards) holding
-    a copy of the asserted graphs, and its result is streamed into ``generation``: every write on either side goes
-    through the bulk loader (:mod:`..store.scratch`), about 1 µs per quad and a bounded batch in memory, where
-    transactional updates on disk cost about 100 µs per written quad and buffer the whole transaction, and an
-    in-memory store holds the whole graph (docs/reasoning.md has the figures). Quads are copied as terms, so
-    blank nodes keep their identity. Any previous inferred graph is dropped first, so this also refreshes a
-    generation copied from an older one. Each inferred triple is counted once, for the first rule that derived it
-    (rules run in the order of :data:`.reasoning_rules.RULE_NAMES`, pass after pass).
+    The fixpoint runs in a scratch store on disk (in a folder under ``scratch_dir``, removed afterwards) holding a
+    copy of the asserted triples the rules can read (:func:`.rules.read_predicates`: no labels, no dates), and its
+    result is streamed into ``generation``: every write on either side goes through the bulk loader
+    (:mod:`..store.scratch`), a bounded batch in memory at a time, where transactional updates on disk buffer the
+    whole transaction and cost about 100 µs per written quad, and an in-memory store holds the whole graph
+    (docs/reasoning.md has the figures). Quads are copied as terms, so blank nodes keep their identity. Any
+    previous inferred graph is dropped first, so this also refreshes a generation copied from an older one. Each
+    inferred triple is counted once, for the first rule that derived it (rules run in the order of
+    :data:`.reasoning_rules.RULE_NAMES`, pass after pass).
 
     :raises RuntimeError: if no fixpoint is reached within a bounded number of passes.
     """
@@ -56,7 +57,7 @@ def materialise(generation: GenerationBuilder, base_iri: str, *, scratch_dir: Pa
     _drop(generation, [g for g in graphs if g not in asserted])
     with disk_scratch(scratch_dir) as work:
         # One graph for everything, asserted and derived: each join and each novelty check probes one index.
-        copy_graphs(generation, asserted, work, _ALL_GRAPH)
+        copy_graphs(generation, asserted, work, _ALL_GRAPH, predicates=read_predicates(generation, asserted))
         counts, passes, batches = _fixpoint(work, [_ALL_GRAPH], _ALL_GRAPH, keep_batches=True, bulk=True)
         copy_graphs(work, batches, generation, inferred)
     _record(generation, base_iri, counts, started, passes)

@@ -48,21 +48,28 @@ class ScratchBuilder(LocalBuilder):
             raise QueryError(f"query evaluation failed: {error}") from None
 
 
-def _quads(source: GenerationBuilder, graphs: list[str], to_graph: ox.NamedNode) -> Iterable[ox.Quad]:
+def _quads(source: GenerationBuilder, graphs: list[str], to_graph: ox.NamedNode,
+           predicates: list[str] | None) -> Iterable[ox.Quad]:
     if isinstance(source, LocalBuilder):
+        only = [ox.NamedNode(p) for p in predicates] if predicates is not None else [None]
         for graph in graphs:
-            for quad in source.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-                yield ox.Quad(quad.subject, quad.predicate, quad.object, to_graph)
+            for predicate in only:
+                for quad in source.store.quads_for_pattern(None, predicate, None, ox.NamedNode(graph)):
+                    yield ox.Quad(quad.subject, quad.predicate, quad.object, to_graph)
     else:  # another backend's builder: through its serialisation, one graph at a time
+        wanted = set(predicates) if predicates is not None else None
         for graph in graphs:
             for triple in ox.parse(source.export("application/n-triples", graphs=[graph]),
                                    format=ox.RdfFormat.N_TRIPLES):
-                yield ox.Quad(triple.subject, triple.predicate, triple.object, to_graph)
+                if wanted is None or triple.predicate.value in wanted:
+                    yield ox.Quad(triple.subject, triple.predicate, triple.object, to_graph)
 
 
-def copy_graphs(source: GenerationBuilder, graphs: list[str], target: GenerationBuilder, to_graph: str) -> None:
-    """Add the triples of ``graphs`` of ``source`` to ``to_graph`` of ``target``, streamed into the bulk loader."""
-    quads = _quads(source, graphs, ox.NamedNode(to_graph))
+def copy_graphs(source: GenerationBuilder, graphs: list[str], target: GenerationBuilder, to_graph: str, *,
+                predicates: list[str] | None = None) -> None:
+    """Add the triples of ``graphs`` of ``source`` (only those of ``predicates``, when given) to ``to_graph`` of
+    ``target``, streamed into the bulk loader."""
+    quads = _quads(source, graphs, ox.NamedNode(to_graph), predicates)
     if isinstance(target, LocalBuilder):
         target.store.bulk_extend(quads)
         return
