@@ -9,6 +9,7 @@ blank node keeps its identity between the scratch store and the generation. The 
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -43,9 +44,22 @@ class ScratchBuilder(LocalBuilder):
             raise QueryError("construct_into needs a CONSTRUCT query")
         names = [ox.NamedNode(g) for g in graphs]
         try:
-            self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples for name in names)
+            bulk_extend(self.store, (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples
+                                     for name in names))
         except (OSError, RuntimeError) as error:
             raise QueryError(f"query evaluation failed: {error}") from None
+
+
+#: quads per call of the bulk loader: it holds a whole call's batch (per thread) in memory before writing it
+BULK_BATCH = 250_000
+
+
+def bulk_extend(store: ox.Store, quads: Iterable[ox.Quad]) -> None:
+    """``store.bulk_extend`` a :data:`BULK_BATCH` at a time: its memory is then bounded by the batch, whatever the
+    number of quads (left to itself it buffers a million quads per thread)."""
+    iterator = iter(quads)
+    while (first := next(iterator, None)) is not None:
+        store.bulk_extend(itertools.chain((first,), itertools.islice(iterator, BULK_BATCH - 1)))
 
 
 def _quads(source: GenerationBuilder, graphs: list[str], to_graph: ox.NamedNode,
@@ -71,7 +85,7 @@ def copy_graphs(source: GenerationBuilder, graphs: list[str], target: Generation
     ``target``, streamed into the bulk loader."""
     quads = _quads(source, graphs, ox.NamedNode(to_graph), predicates)
     if isinstance(target, LocalBuilder):
-        target.store.bulk_extend(quads)
+        bulk_extend(target.store, quads)
         return
     batch: list[ox.Triple] = []
     for quad in quads:  # another backend's builder: loaded a bounded batch at a time
