@@ -1,7 +1,11 @@
 """Load, validation and reasoning: our loader against raw pyoxigraph and the other peers, on the same files.
 
 Every function here runs in its own child process (see :func:`benchmarks.common.in_child`) and returns plain
-data; the parent records the child's peak resident memory beside it.
+data; the parent records the child's peak resident memory beside it. One scale on its own, the whole load step by
+step (seconds, peak resident memory of each step, × raw ``Store.bulk_load`` of the same files in the same run)::
+
+    python -m benchmarks.load --triples 1000000          # a synthetic project of that size, generated first
+    python -m benchmarks.load --project path/to/project  # or an existing one
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ def ours(project: str, store_dir: str, *, validate: bool, reason: bool, commit: 
     report = loader.build(store, settings, commit=commit)
     total = time.perf_counter() - started
     store.close()
-    return {"phases": report.seconds, "total": total, "triples": report.triples,
+    return {"phases": report.seconds, "peak_rss_mb": report.peak_rss_mb, "total": total, "triples": report.triples,
             "inferred": sum(report.inferred.values())}
 
 
@@ -117,3 +121,52 @@ def owlready2_quadstore(project: str) -> dict:
         triples = world.graph.execute("SELECT COUNT(*) FROM quads").fetchone()[0]
         world.close()
     return {"seconds": seconds, "triples": triples}
+
+
+def step_table(full: dict, raw_seconds: float) -> list[str]:
+    """The whole load's steps as a Markdown table: seconds, peak resident memory, × raw bulk load."""
+    peaks = full.get("peak_rss_mb", {})
+    lines = ["| step | seconds | peak RSS MB | × raw bulk load |", "|---|---|---|---|"]
+    for step, seconds in full["phases"].items():
+        peak = f"{peaks[step]:,.0f}" if step in peaks else "–"
+        lines.append(f"| {step} | {seconds:.2f} | {peak} | {seconds / raw_seconds:.2f} |")
+    top = max(peaks.values(), default=0.0)
+    lines.append(f"| whole `load` ({full['inferred']:,} inferred) | {full['total']:.2f} | {top:,.0f} | "
+                 f"{full['total'] / raw_seconds:.2f} |")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The whole load of one project, step by step, beside raw pyoxigraph on the same files."""
+    import argparse
+    import shutil
+
+    from ecosystem_graph import synthetic
+
+    from .common import REPO, in_child
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=main.__doc__)
+    parser.add_argument("--project", type=Path, help="an existing project (default: generate one)")
+    parser.add_argument("--triples", type=int, default=100_000, help="size of the generated project")
+    parser.add_argument("--workdir", type=Path, default=REPO / "var" / "bench-load")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per child process")
+    args = parser.parse_args(argv)
+    shutil.rmtree(args.workdir, ignore_errors=True)
+    args.workdir.mkdir(parents=True)
+    project = args.project or synthetic.generate(args.workdir / "project", triples=args.triples, seed=0,
+                                                 template=REPO).path
+    raw = in_child(raw_bulk_load, str(project), str(args.workdir / "raw"), timeout=args.timeout)
+    full = in_child(ours, str(project), str(args.workdir / "store"), validate=True, reason=True, commit=True,
+                    timeout=args.timeout)
+    shutil.rmtree(args.workdir, ignore_errors=True)
+    if not (raw.ok and full.ok):
+        print(f"failed: raw {raw.error or 'ok'}, ours {full.error or 'ok'}")
+        return 1
+    print(f"raw `Store.bulk_load` of the same files: {raw.value['seconds']:.2f} s, {raw.value['triples']:,} "
+          f"triples, peak {raw.peak_mb or 0:,.0f} MB")
+    print("\n".join(step_table(full.value, raw.value["seconds"])))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -123,10 +123,11 @@ def _validation(r: ScaleResult, raw_s: float, validate_s: float, ours: list[Outc
         out.append("| SHACL gate, pySHACL (reference) | not run at this scale (`--pyshacl-max`) | | | |")
     full = r.load.get("full load")
     if full is not None and full.ok:
-        phases = full.value["phases"]
+        phases, peaks = full.value["phases"], full.value.get("peak_rss_mb", {})
         for phase in ("parse+store", "validate", "reason", "search index"):
-            if phase in phases:
-                out.append(f"| whole `load`: {phase} | {_fmt(phases[phase])} | {_fmt(phases[phase] / raw_s)} | 1 | |")
+            if phase in phases:  # peak MB: that step's own peak resident memory (pipeline/steps.py)
+                out.append(f"| whole `load`: {phase} | {_fmt(phases[phase])} | {_fmt(phases[phase] / raw_s)} | 1 | "
+                           f"{_fmt(peaks.get(phase), 0) if phase in peaks else ''} |")
         out.append(f"| whole `load` ({full.value['inferred']:,} triples inferred) | {_fmt(full.value['total'])} | "
                    f"{_fmt(full.value['total'] / raw_s)} | 1 | {_mb(full)} |")
     elif full is not None:

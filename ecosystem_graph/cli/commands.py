@@ -105,6 +105,8 @@ def load(project: ProjectOpt = None, store: StoreOpt = None, backend: BackendOpt
     target = settings.store_dir if settings.backend == "embedded" else settings.backend
     console.print(f"loaded {report.triples} triples in {len(report.graph_sizes)} graphs from "
                   f"{len(report.files)} files into {target}")
+    if report.seconds:
+        console.print(f"steps: {report.steps()}")
 
 
 @app.command()

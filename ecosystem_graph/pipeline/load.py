@@ -16,6 +16,7 @@ from . import reload
 from .delta import Delta
 from .journal import Journal, Replayed, replay
 from .publish import Progress, gate_and_reason, no_progress
+from .steps import measured
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,8 @@ class LoadReport:
     graph_sizes: dict[str, int] = field(default_factory=dict)
     inferred: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    #: peak resident memory of each step of a full load, in MiB (:mod:`.steps`)
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
     committed: bool = False
     replayed: Replayed | None = None
     #: set when the load was incremental: what it replaced
@@ -34,6 +37,12 @@ class LoadReport:
     @property
     def triples(self) -> int:
         return sum(self.graph_sizes.values())
+
+    def steps(self) -> str:
+        """Each step's time, and its peak resident memory when measured: ``validate 1.20 s (310 MB peak)``."""
+        return ", ".join(f"{name} {secs:.2f} s" + (f" ({self.peak_rss_mb[name]:,.0f} MB peak)"
+                                                   if name in self.peak_rss_mb else "")
+                         for name, secs in self.seconds.items())
 
 
 def build(store: GraphStore, settings: Settings, *, commit: bool = True, full: bool = False,
@@ -65,32 +74,31 @@ def build(store: GraphStore, settings: Settings, *, commit: bool = True, full: b
         log.info("changed since the last load: %d graph(s), %d recorded write(s) (%.2f s)", len(todo.changed),
                  len(todo.new_entries), report.seconds["incremental load"])
         return report
+    seconds, peaks = report.seconds, report.peak_rss_mb
     with store.new_generation() as generation:
-        started = time.perf_counter()
-        for done, source in enumerate(files):
-            progress(f"parse {source.relative}", done, len(files))
-            generation.load(None, source.media_type, path=str(source.path), graph=source.graph,
-                            base_iri=settings.base_iri)
-        progress("parsed", len(files), len(files))
-        report.seconds["parse+store"] = time.perf_counter() - started
+        with measured("parse+store", seconds, peaks):
+            for done, source in enumerate(files):
+                progress(f"parse {source.relative}", done, len(files))
+                generation.load(None, source.media_type, path=str(source.path), graph=source.graph,
+                                base_iri=settings.base_iri)
+            progress("parsed", len(files), len(files))
         journal = Journal(settings.changes_dir)
         if journal.entries():
-            started = time.perf_counter()
             progress("replay the recorded writes", 0, 1)
-            delta = Delta(excluded=(inferred_graph_iri(settings.base_iri), stats_graph_iri(settings.base_iri)))
-            report.replayed = replay(journal, generation, delta)
-            delta.drop(generation)
-            generation.update(f"ADD SILENT DEFAULT TO <{updates_graph_iri(settings.base_iri)}> ; "
-                              "CLEAR SILENT DEFAULT")
-            report.seconds["replay writes"] = time.perf_counter() - started
+            with measured("replay writes", seconds, peaks):
+                delta = Delta(excluded=(inferred_graph_iri(settings.base_iri), stats_graph_iri(settings.base_iri)))
+                report.replayed = replay(journal, generation, delta)
+                delta.drop(generation)
+                generation.update(f"ADD SILENT DEFAULT TO <{updates_graph_iri(settings.base_iri)}> ; "
+                                  "CLEAR SILENT DEFAULT")
 
-        report.inferred = gate_and_reason(generation, files, settings, seconds=report.seconds, progress=progress)
+        report.inferred = gate_and_reason(generation, files, settings, seconds=seconds, progress=progress,
+                                          peak_rss_mb=peaks)
 
         if commit:
-            started = time.perf_counter()
             progress("index labels for search", 0, 1)
-            build_index(store, generation, settings)
-            report.seconds["search index"] = time.perf_counter() - started
+            with measured("search index", seconds, peaks):
+                build_index(store, generation, settings)
 
         report.graph_sizes = _graph_sizes(generation)
         if commit:
@@ -100,8 +108,7 @@ def build(store: GraphStore, settings: Settings, *, commit: bool = True, full: b
         else:
             generation.abort()
     progress("done", 1, 1)
-    log.info("built %d triples from %d files (%s)", report.triples, len(files),
-             ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items()))
+    log.info("built %d triples from %d files (%s)", report.triples, len(files), report.steps())
     return report
 
 

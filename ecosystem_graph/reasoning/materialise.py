@@ -1,7 +1,7 @@
 """Materialise entailments into the inferred named graph, set-at-a-time inside a store, to a fixpoint.
 
-The rules (an OWL 2 RL subset, see :mod:`.reasoning_rules` and ``docs/reasoning.md``) run as SPARQL Update over
-an in-memory copy of the asserted graphs of the generation being built, pass after pass until a pass derives
+The rules (an OWL 2 RL subset, see :mod:`.reasoning_rules` and ``docs/reasoning.md``) run as SPARQL over
+a scratch copy on disk of the asserted graphs of the generation being built, pass after pass until a pass derives
 nothing. Evaluation is semi-naive: a rule's first run reads all triples; each later run joins at least one atom
 against the triples derived since it last ran (kept in scratch graphs until every rule has seen them). Every
 run writes what it derives into a fresh scratch graph, keeping only triples found nowhere else, so its count is
@@ -12,14 +12,14 @@ metadata graph ``{base}graph/inferred-stats`` and read back by :func:`statistics
 from __future__ import annotations
 
 import logging
-import re
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from ..store import GenerationBuilder, GraphStore, QueryRequest
-from ..store.embedded import MemoryStore
+from ..store.scratch import ScratchBuilder, copy_graphs, disk_scratch
 from ..vocab import DCT, PROV, RDFS, VOID, XSD, inferred_graph_iri
-from .rules import PREFIXES, RULE_NAMES, Rule, prepare_schema, rules
+from .rules import PREFIXES, RULE_NAMES, Rule, prepare_schema, read_predicates, rules
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +28,6 @@ _SCHEMA_GRAPH = _SCRATCH + "schema"
 _ALL_GRAPH = _SCRATCH + "all"
 _MAX_PASSES = 256
 _JSON = ["application/sparql-results+json"]
-#: An N-Quads line whose subject or object is a blank node (IRIs hold no spaces; a literal object starts with ").
-_ABOUT_BLANK_NODE = re.compile(rb"^(?:_:|\S+ <[^>]*> _:).*\n", re.MULTILINE)
 
 
 def stats_graph_iri(base_iri: str) -> str:
@@ -37,16 +35,18 @@ def stats_graph_iri(base_iri: str) -> str:
     return base_iri + "graph/inferred-stats"
 
 
-def materialise(generation: GenerationBuilder, base_iri: str) -> dict[str, int]:
+def materialise(generation: GenerationBuilder, base_iri: str, *, scratch_dir: Path | None = None) -> dict[str, int]:
     """Derive everything the rules entail into ``{base}graph/inferred``; return the new triples per rule.
 
-    The fixpoint runs in an in-memory scratch store holding a copy of the asserted graphs, and its result is
-    bulk-loaded into ``generation``: pyoxigraph's transactional updates on disk cost about 100 µs per written
-    quad, its bulk loader about 1 µs (docs/reasoning.md has the figures). Bulk loading gives blank nodes new
-    identities, so conclusions about blank nodes (rare: the curated data names its nodes) are derived again in
-    place. Any previous inferred graph is dropped first, so this also refreshes a generation copied from an
-    older one. Each inferred triple is counted once, for the first rule that derived it (rules run in the
-    order of :data:`.reasoning_rules.RULE_NAMES`, pass after pass).
+    The fixpoint runs in a scratch store on disk (in a folder under ``scratch_dir``, removed afterwards) holding a
+    copy of the asserted triples the rules can read (:func:`.rules.read_predicates`: no labels, no dates), and its
+    result is streamed into ``generation``: every write on either side goes through the bulk loader
+    (:mod:`..store.scratch`), a bounded batch in memory at a time, where transactional updates on disk buffer the
+    whole transaction and cost about 100 µs per written quad, and an in-memory store holds the whole graph
+    (docs/reasoning.md has the figures). Quads are copied as terms, so blank nodes keep their identity. Any
+    previous inferred graph is dropped first, so this also refreshes a generation copied from an older one. Each
+    inferred triple is counted once, for the first rule that derived it (rules run in the order of
+    :data:`.reasoning_rules.RULE_NAMES`, pass after pass).
 
     :raises RuntimeError: if no fixpoint is reached within a bounded number of passes.
     """
@@ -55,19 +55,14 @@ def materialise(generation: GenerationBuilder, base_iri: str) -> dict[str, int]:
     graphs = _named_graphs(generation)
     asserted = [g for g in graphs if g not in (inferred, stats_graph) and not g.startswith(_SCRATCH)]
     _drop(generation, [g for g in graphs if g not in asserted])
-    scratch = MemoryStore(base_iri, inferred)
-    with scratch.new_generation() as work:
+    with disk_scratch(scratch_dir) as work:
         # One graph for everything, asserted and derived: each join and each novelty check probes one index.
-        work.load(generation.export("application/n-triples", graphs=asserted), "application/n-triples",
-                  graph=_ALL_GRAPH)
-        counts, passes, batches = _fixpoint(work, [_ALL_GRAPH], _ALL_GRAPH, keep_batches=True)
-        result = work.export("application/n-triples", graphs=batches)
-        generation.load(_ABOUT_BLANK_NODE.sub(b"", result) if b"_:" in result else result,
-                        "application/n-triples", graph=inferred)
-        _record(work, base_iri, counts, started, passes)
-        generation.load(work.export("application/n-quads", graphs=[stats_graph]), "application/n-quads")
+        copy_graphs(generation, asserted, work, _ALL_GRAPH, predicates=read_predicates(generation, asserted))
+        counts, passes, batches = _fixpoint(work, [_ALL_GRAPH], _ALL_GRAPH, keep_batches=True, bulk=True)
+        copy_graphs(work, batches, generation, inferred)
+    _record(generation, base_iri, counts, started, passes)
     about_blank_nodes = sum(counts.values()) - _size(generation, inferred)
-    if about_blank_nodes:
+    if about_blank_nodes:  # not expected (terms are copied, not re-parsed): derived again in place, to be sure
         log.info("%d inferred triples are about blank nodes: deriving them in place", about_blank_nodes)
         _fixpoint(generation, [*asserted, inferred], inferred, keep_batches=False, only_blank_nodes=True)
     log.info("materialised %d inferred triples in %d passes (%s)", sum(counts.values()), passes,
@@ -77,7 +72,7 @@ def materialise(generation: GenerationBuilder, base_iri: str) -> dict[str, int]:
 
 def _fixpoint(generation: GenerationBuilder, default: list[str], target: str, *, keep_batches: bool,
               only_blank_nodes: bool = False, start: list[str] | None = None,
-              schema_from: list[str] | None = None) -> tuple[dict[str, int], int, list[str]]:
+              schema_from: list[str] | None = None, bulk: bool = False) -> tuple[dict[str, int], int, list[str]]:
     """Run the rules over the ``default`` graphs until a pass adds nothing; conclusions go to ``target`` (one
     of ``default``) and to one batch graph per rule run.
 
@@ -88,6 +83,9 @@ def _fixpoint(generation: GenerationBuilder, default: list[str], target: str, *,
     With ``start`` (graphs of triples new since the last fixpoint, which ``default`` already holds) no rule runs
     naively: the evaluation is semi-naive from those graphs, as for an incremental insertion. The schema is read
     from ``schema_from`` (default: ``default``).
+
+    With ``bulk`` (and ``generation`` a :class:`..store.scratch.ScratchBuilder`), each rule body runs as a
+    CONSTRUCT whose triples are bulk-loaded, instead of as an ``INSERT ... WHERE`` transaction.
 
     :returns: the new triples per rule, the number of passes and, with ``keep_batches``, the batch graphs
         (which together hold exactly the conclusions; otherwise they are dropped once every rule read them).
@@ -111,9 +109,13 @@ def _fixpoint(generation: GenerationBuilder, default: list[str], target: str, *,
                 continue
             batch = f"{_SCRATCH}batch/{len(fresh)}"
             clock = time.perf_counter()
-            for update in _inserts(rule, batch, target, default=default, delta=delta,
-                                   only_blank_nodes=only_blank_nodes):
-                generation.update(update)
+            if isinstance(generation, ScratchBuilder) and bulk:
+                for construct, named in _constructs(rule, delta, only_blank_nodes=only_blank_nodes):
+                    generation.construct_into(construct, [target, batch], default_graphs=default, named_graphs=named)
+            else:
+                for update in _inserts(rule, batch, target, default=default, delta=delta,
+                                       only_blank_nodes=only_blank_nodes):
+                    generation.update(update)
             added = _size(generation, batch)
             log.debug("pass %d %s: %d new in %.3fs", pass_no, rule.name, added, time.perf_counter() - clock)
             if added:
@@ -152,6 +154,19 @@ def _inserts(rule: Rule, batch: str, target: str, *, default: list[str], delta: 
     blank = f"FILTER(isBlank({subject}) || isBlank({obj})) " if only_blank_nodes else ""
     return [PREFIXES + f"INSERT {{ GRAPH <{target}> {{ {rule.head} }} GRAPH <{batch}> {{ {rule.head} }} }} {dataset}"
             f"WHERE {{ {{ {body} }} {blank}FILTER NOT EXISTS {{ {rule.head} }} }}" for body, dataset in bodies]
+
+
+def _constructs(rule: Rule, delta: list[str] | None, *, only_blank_nodes: bool = False) -> list[tuple[str, list[str]]]:
+    """The CONSTRUCT queries (with their named graphs) of the rule's new conclusions: the bodies of
+    :func:`_inserts`, for the bulk loader."""
+    if delta is None:
+        bodies = [(body, [_SCHEMA_GRAPH]) for body in rule.naive]
+    else:
+        bodies = [(body.replace("?delta", f"<{g}>"), [_SCHEMA_GRAPH, g]) for body in rule.delta for g in delta]
+    subject, _predicate, obj = rule.head.split()
+    blank = f"FILTER(isBlank({subject}) || isBlank({obj})) " if only_blank_nodes else ""
+    return [(PREFIXES + f"CONSTRUCT {{ {rule.head} }} WHERE {{ {{ {body} }} {blank}"
+             f"FILTER NOT EXISTS {{ {rule.head} }} }}", named) for body, named in bodies]
 
 
 def _named_graphs(generation: GenerationBuilder) -> list[str]:

@@ -92,6 +92,28 @@ def _work_out_schema(generation: GenerationBuilder, schema_graph: str, asserted:
                       "WHERE { ?p a owl:SymmetricProperty FILTER(isIRI(?p)) }")
 
 
+#: the schema the closures, the rules and the chains are read from (:func:`prepare_schema`, :func:`rules`)
+_SCHEMA_PREDICATES = tuple(f"http://www.w3.org/{iri}" for iri in (
+    "1999/02/22-rdf-syntax-ns#type", "1999/02/22-rdf-syntax-ns#first", "1999/02/22-rdf-syntax-ns#rest",
+    "2000/01/rdf-schema#subClassOf", "2000/01/rdf-schema#subPropertyOf", "2002/07/owl#equivalentClass",
+    "2002/07/owl#equivalentProperty", "2002/07/owl#inverseOf", "2002/07/owl#propertyChainAxiom"))
+
+
+def read_predicates(generation: GenerationBuilder, asserted: list[str]) -> list[str]:
+    """Every predicate a rule can read or conclude for the schema in ``asserted``: ``rdf:type``, the schema's own
+    (:data:`_SCHEMA_PREDICATES`) and the properties the schema names as sub-, super-, equivalent or inverse
+    properties, symmetric, transitive, chained or chain links. Triples of other predicates (labels, dates,
+    notes: most of a graph) can neither take part in a derivation nor be derived, so the fixpoint need not see
+    them."""
+    named = _iris(generation, "SELECT DISTINCT ?p WHERE { "
+                  "{ ?p rdfs:subPropertyOf|owl:equivalentProperty|owl:inverseOf ?x } "
+                  "UNION { ?x rdfs:subPropertyOf|owl:equivalentProperty|owl:inverseOf ?p } "
+                  "UNION { ?p a owl:SymmetricProperty } UNION { ?p a owl:TransitiveProperty } "
+                  "UNION { ?p owl:propertyChainAxiom ?chain } "
+                  "UNION { ?x owl:propertyChainAxiom/rdf:rest*/rdf:first ?p } FILTER(isIRI(?p)) }", asserted)
+    return sorted(set(named) | set(_SCHEMA_PREDICATES))
+
+
 def _single(name: str, description: str, head: str, atom: str, schema: str, extra: str = "",
             ignores: tuple[str, ...] = ()) -> Rule:
     """A rule with one data atom joined to the schema graph."""

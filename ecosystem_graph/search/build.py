@@ -10,7 +10,7 @@ import re
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from ..vocab import FOAF, RDF, RDFS, SKOS
@@ -90,52 +90,120 @@ def key_rows(label_rows: list[tuple]) -> Iterator[tuple[str, int, int]]:
             yield key, row[0], int(key in spelled)
 
 
+_SCRATCH_TABLES = """
+CREATE TEMP TABLE raw_label (iri TEXT NOT NULL, priority INTEGER NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL);
+CREATE TEMP TABLE raw_type (iri TEXT NOT NULL, class TEXT NOT NULL);
+CREATE TEMP TABLE pending (weight INTEGER, size INTEGER, norm TEXT, entity INTEGER, text TEXT, lang TEXT,
+                           alt INTEGER);
+"""
+_SCRATCH_INDEXES = """
+CREATE INDEX temp.raw_label_iri ON raw_label (iri);
+CREATE INDEX temp.raw_type_iri ON raw_type (iri);
+"""
+
+
+def _labels_of(db: sqlite3.Connection, iri: str) -> set[tuple[int, str, str]]:
+    return set(db.execute("SELECT priority, lang, text FROM raw_label WHERE iri = ?", (iri,)))
+
+
+def _resources(db: sqlite3.Connection) -> Iterator[tuple[str, frozenset[str], set[tuple[int, str, str]]]]:
+    """(IRI, its asserted classes, its labels) of every labelled or typed resource, in IRI order: two sorted
+    scans merged, one resource in memory at a time."""
+    labels = db.cursor().execute("SELECT iri, priority, lang, text FROM raw_label ORDER BY iri")
+    types = db.cursor().execute("SELECT iri, class FROM raw_type ORDER BY iri")
+    label, typed = next(labels, None), next(types, None)
+    while label is not None or typed is not None:
+        iri = min(row[0] for row in (label, typed) if row is not None)
+        found: set[tuple[int, str, str]] = set()
+        while label is not None and label[0] == iri:
+            found.add(label[1:])
+            label = next(labels, None)
+        classes: set[str] = set()
+        while typed is not None and typed[0] == iri:
+            classes.add(typed[1])
+            typed = next(types, None)
+        yield iri, frozenset(classes), found
+
+
+def _label_rows(pending: Iterable[tuple]) -> Iterator[tuple]:
+    """The label table's rows, in id order, from the sorted (weight, length, norm, entity, text, lang, alt)."""
+    for n, (_w, _size, norm, entity, text, lang, alt) in enumerate(pending, start=1):
+        yield n * GAP, entity, text, lang, norm, alt, keys_text(norm)
+
+
+def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
+    chunk: list[tuple] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def fill(db: sqlite3.Connection, target: Queryable, base_iri: str) -> None:
     """Read labels and classes from ``target`` and write the tables.
 
     Label ids follow (entity weight, normalised length), so that scanning any candidate list in id order meets
-    the best-ranked labels first and a search can stop after a few.
+    the best-ranked labels first and a search can stop after a few. What is read is kept in temporary tables
+    and read back in IRI order, one resource at a time, so memory does not grow with the graph.
     """
-    labels: dict[str, set[tuple[int, str, str]]] = {}
-    for row in select_all(target, _LABELS):
-        labels.setdefault(row["s"]["value"], set()).add(
-            (LABEL_PROPERTIES[row["p"]["value"]], row["l"].get("xml:lang", "").lower(), row["l"]["value"]))
-    types: dict[str, set[str]] = {}
-    for row in select_all(target, _TYPES, include_inferred=False):
-        types.setdefault(row["s"]["value"], set()).add(row["c"]["value"])
+    db.executescript(_SCRATCH_TABLES)
+    db.executemany("INSERT INTO raw_label VALUES (?,?,?,?)", (
+        (row["s"]["value"], LABEL_PROPERTIES[row["p"]["value"]], row["l"].get("xml:lang", "").lower(),
+         row["l"]["value"]) for row in select_all(target, _LABELS, paged=True)))
+    db.executemany("INSERT INTO raw_type VALUES (?,?)", ((row["s"]["value"], row["c"]["value"]) for row in
+                                                        select_all(target, _TYPES, include_inferred=False,
+                                                                   paged=True)))
+    db.executescript(_SCRATCH_INDEXES)
     classifier = Classifier.load(target, base_iri)
     classify = lru_cache(maxsize=None)(lambda classes: (classifier.kind(classes), classifier.most_specific(classes)))
-    shown = {iri: display(found) for iri, found in labels.items()}
-    entities, pending = [], []
-    for number, iri in enumerate(sorted(labels.keys() | types.keys()), start=1):
-        kind, most = classify(frozenset(types.get(iri, ())))
-        own, of_class = shown.get(iri, {}), shown.get(most or "", {})
-        entities.append((number, iri, kind, KIND_ORDER[kind], weight(kind), most, own.get("ru"), own.get("en"),
-                         own.get(""), of_class.get("ru"), of_class.get("en")))
-        for priority, lang, text in labels.get(iri, ()):
-            norm = normalise(text)
-            if norm:
-                pending.append((weight(kind), len(norm), norm, number, text, lang, int(priority == ALT)))
-    pending.sort()
-    started = time.perf_counter()
-    label_rows = [(n * GAP, entity, text, lang, norm, alt, keys_text(norm))
-                  for n, (_w, _size, norm, entity, text, lang, alt) in enumerate(pending, start=1)]
-    log.info("search index: lemma keys of %d labels (%d distinct words) in %.1f s", len(label_rows),
-             label_keys.cache_info().currsize, time.perf_counter() - started)
-    words = sorted({(word, row[0]) for row in label_rows for word in row[4].split()})
+    class_labels = lru_cache(maxsize=4096)(lambda iri: display(_labels_of(db, iri)))
     db.executescript(SCHEMA)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    db.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?,?)", entities)
-    db.executemany("INSERT INTO label VALUES (?,?,?,?,?,?,?)", label_rows)
-    db.executemany("INSERT INTO word VALUES (?,?)", words)
-    # (key, label, spelled): SQLite sorts them into the key table, not Python; a key that is also one of the
-    # label's words as written is found in the word table and is only counted here
+    resources = 0
+
+    def entities() -> Iterator[tuple]:
+        nonlocal resources
+        pending = db.cursor()
+        for number, (iri, classes, found) in enumerate(_resources(db), start=1):
+            kind, most = classify(classes)
+            own, of_class = display(found), class_labels(most) if most else {}
+            resources = number
+            yield (number, iri, kind, KIND_ORDER[kind], weight(kind), most, own.get("ru"), own.get("en"),
+                   own.get(""), of_class.get("ru"), of_class.get("en"))
+            rows = [(weight(kind), len(norm), norm, number, text, lang, int(priority == ALT))
+                    for priority, lang, text in found if (norm := normalise(text))]
+            pending.executemany("INSERT INTO pending VALUES (?,?,?,?,?,?,?)", rows)
+
+    db.executemany("INSERT INTO entity VALUES (?,?,?,?,?,?,?,?,?,?,?)", entities())
+    db.execute("DROP TABLE raw_label")
+    db.execute("DROP TABLE raw_type")
+    # the label rows in id order: SQLite sorts (BINARY, that is UTF-8 byte order: the code point order of Python)
+    pending = db.cursor().execute("SELECT * FROM pending ORDER BY weight, size, norm, entity, text, lang, alt")
+    # (word, label) and (key, label, spelled) rows: SQLite sorts them into their tables, not Python (a list of every
+    # word of every label is the largest thing an index build would hold); a key that is also one of the label's
+    # words as written is found in the word table and is only counted here
+    db.execute("CREATE TEMP TABLE word_row (word TEXT NOT NULL, label INTEGER NOT NULL)")
     db.execute("CREATE TEMP TABLE key_row (key TEXT NOT NULL, label INTEGER NOT NULL, spelled INTEGER NOT NULL)")
-    db.executemany("INSERT INTO key_row VALUES (?,?,?)", key_rows(label_rows))
+    started, count = time.perf_counter(), 0
+    writer = db.cursor()
+    for chunk in _chunks(_label_rows(pending), 50_000):
+        count += len(chunk)
+        writer.executemany("INSERT INTO label VALUES (?,?,?,?,?,?,?)", chunk)
+        writer.executemany("INSERT INTO word_row VALUES (?,?)", ((word, row[0]) for row in chunk
+                                                                 for word in set(row[4].split())))
+        writer.executemany("INSERT INTO key_row VALUES (?,?,?)", key_rows(chunk))
+    db.execute("DROP TABLE pending")
+    log.info("search index: lemma keys of %d labels (%d distinct words) in %.1f s", count,
+             label_keys.cache_info().currsize, time.perf_counter() - started)
+    db.execute("INSERT INTO word SELECT DISTINCT word, label FROM word_row ORDER BY word, label")
     db.execute("INSERT INTO lemma SELECT key, label FROM key_row WHERE NOT spelled ORDER BY key, label")
     db.execute("INSERT INTO lemma_key SELECT key, count(*) FROM key_row GROUP BY key ORDER BY key")
     db.execute("DROP TABLE key_row")
+    db.execute("DROP TABLE word_row")
     db.execute("INSERT INTO label_fts (rowid, norm) SELECT id, norm FROM label")
     db.executescript(_INDEXES)
     db.commit()
-    log.info("search index: %d resources, %d labels", len(entities), len(label_rows))
+    log.info("search index: %d resources, %d labels", resources, count)

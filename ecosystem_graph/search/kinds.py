@@ -66,17 +66,19 @@ def select(target: Queryable, sparql: str, *, include_inferred: bool = True,
 
 
 def select_all(target: Queryable, sparql: str, *, page: int = 200_000,
-               include_inferred: bool = True) -> Iterator[dict[str, Term]]:
-    """All rows of a SELECT: in one answer when it fits the store's result limit, else ``page`` rows at a time.
+               include_inferred: bool = True, paged: bool = False) -> Iterator[dict[str, Term]]:
+    """All rows of a SELECT: in one answer when it fits the store's result limit, else (or always, with ``paged``:
+    a whole answer and its rows in memory at once would be the largest thing a load holds) ``page`` rows at a time.
 
     Pages are read with LIMIT/OFFSET and no ORDER BY (sorting a million rows per page costs more than the rest):
     a published generation never changes, and the same query over it is evaluated in the same order.
     """
-    try:
-        yield from select(target, sparql, include_inferred=include_inferred)
-        return
-    except ResultTooLarge:
-        log.info("result too large for one answer; reading it %d rows at a time", page)
+    if not paged:
+        try:
+            yield from select(target, sparql, include_inferred=include_inferred)
+            return
+        except ResultTooLarge:
+            log.info("result too large for one answer; reading it %d rows at a time", page)
     offset = 0
     while True:
         rows = select(target, f"{sparql}\nLIMIT {page} OFFSET {offset}", include_inferred=include_inferred)
