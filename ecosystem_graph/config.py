@@ -1,21 +1,32 @@
-"""One typed settings object, read once from ``ECOSYSTEM_GRAPH_*`` environment variables; CLI flags override."""
+"""One typed settings object, read once from ``ECOSYSTEM_GRAPH_*`` environment variables; CLI flags override.
+
+The environment is read here as pydantic-settings reads it (names in any case, lists as JSON), on a plain pydantic
+model: importing pydantic-settings cost more than any other step of ``serve``'s start.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import typing
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 DEFAULT_BASE_IRI = "https://w3id.org/ecosystem-graph/"
+ENV_PREFIX = "ECOSYSTEM_GRAPH_"
 
 
-class Settings(BaseSettings):
-    """Everything that can be configured. Relative paths are resolved against ``project_dir``."""
+class Settings(BaseModel):
+    """Everything that can be configured. Relative paths are resolved against ``project_dir``. Values given to the
+    constructor win over the environment, which wins over the defaults."""
 
-    model_config = SettingsConfigDict(env_prefix="ECOSYSTEM_GRAPH_", env_nested_delimiter="__", extra="ignore")
+    model_config = ConfigDict(extra="ignore", validate_default=True)  # as pydantic-settings
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**{**environment(type(self)), **values})
 
     base_iri: str = DEFAULT_BASE_IRI
     project_dir: Path = Field(default_factory=Path.cwd, description="Folder that holds ontology/, data/ and sparql/")
@@ -96,6 +107,29 @@ class Settings(BaseSettings):
     @property
     def read_only(self) -> bool:
         return self.api_token is None
+
+
+def environment(model: type[BaseModel], environ: typing.Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The fields of ``model`` that ``ECOSYSTEM_GRAPH_<NAME>`` variables set (the name in any case; a list field's
+    value is JSON).
+
+    :raises ValueError: a list field's value that is not JSON.
+    """
+    found = {name.lower(): value for name, value in (os.environ if environ is None else environ).items()}
+    values: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        value = found.get((ENV_PREFIX + name).lower())
+        if value is None:
+            continue
+        if typing.get_origin(field.annotation) in (list, dict, tuple, set):
+            try:
+                values[name] = json.loads(value)
+            except ValueError:
+                raise ValueError(f'error parsing value for field "{name}" from the environment '
+                                 f"({ENV_PREFIX}{name.upper()}: JSON expected)") from None
+        else:
+            values[name] = value
+    return values
 
 
 @lru_cache(maxsize=1)

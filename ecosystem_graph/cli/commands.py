@@ -432,10 +432,13 @@ def serve(
 
 
 def _build_if_stale(graph_store: GraphStore, settings: Settings) -> None:
-    from ..pipeline import load as loader
     from ..sources.files import discover
 
     files = discover(settings.source_paths, project_dir=settings.project_dir, base_iri=settings.base_iri)
+    if serving.is_fresh(graph_store, files):  # the usual case, decided without importing the loader
+        return
+    from ..pipeline import load as loader
+
     if loader.is_stale(graph_store, files):
         console.print("building the store from the source files first ...")
         with progress_bar() as progress:

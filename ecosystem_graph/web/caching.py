@@ -32,7 +32,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__
 from ..config import Settings
 from ..store import GraphStore
-from .views import language
 
 #: the request headers an answer's validators depend on
 _READ = frozenset({b"accept", b"accept-language", b"host", b"authorization", b"if-none-match", b"if-modified-since"})
@@ -86,6 +85,8 @@ def not_modified(headers: dict[str, str], etag: str, built_at: float | None) -> 
 
 def _negotiates_language(route: Any) -> bool:
     """Does the matched route depend on the reader's language (``LanguageDep``)?"""
+    from .views import language  # only routes have dependencies: the application is imported by now
+
     dependant = getattr(route, "dependant", None)
     stack = list(getattr(dependant, "dependencies", []))
     while stack:
@@ -155,6 +156,8 @@ class GenerationCaching:
                     out = [*out, *[(k, v) for k, v in validators if k not in names]]
                 negotiated = self._route_negotiates(scope)
                 if negotiated and b"content-language" not in names:
+                    from .views import language  # a route negotiates it: the application is imported
+
                     out = _with_vary(out, "Accept-Language")
                     lang = await language(Request(scope), Request(scope).query_params.get("lang"))
                     out.append((b"content-language", lang.encode("latin-1")))

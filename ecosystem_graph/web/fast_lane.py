@@ -3,6 +3,8 @@ without FastAPI's routing, request object and dependency resolution, which cost 
 
 The routes in web/sparql.py stay the documented interface and take everything else unchanged (the service
 description, updates); the lane calls the same functions they do, and answers errors as web/errors.py does.
+It imports no FastAPI, so that ``serve`` answers queries while the rest of the application is still importing
+(web/serving_app.py).
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from ..config import Settings
 from ..errors import EcosystemGraphError
 from ..store import GraphStore
 from ..syntax import protocol
+from .answer import answer_query
 from .errors import error_response
-from .sparql import answer_query
 
 
 class SparqlFastLane:
