@@ -414,9 +414,7 @@ def serve(
     settings = settings_from(project, store, backend, base_iri, host=host, port=port)
     serving.check_free(settings.host, settings.port)
     workers = workers or serving.default_processes(settings)
-    graph_store = open_store(settings)
-    if workers == 1:
-        graph_store.warm_up()  # the query processes start now, beside the imports and the check below
+    graph_store = open_store(settings)  # its query processes start once the server listens (web/serving_app.py)
     if rebuild and workers > 1 and settings.backend == "embedded":
         # the HTTP processes fork from this one, which must not open the store: RocksDB's threads would be
         # missing in them

@@ -99,14 +99,15 @@ def run(settings: Settings, graph_store: GraphStore, *, workers: int, access_log
     from ..web.serving_app import ServingApp
 
     # httptools, mended to ignore the "Upgrade: h2c" that JDK clients (Jena) send (see server_protocol.py)
+    # no WebSocket routes: ws="none" spares importing a WebSocket implementation before the first answer
     options: dict[str, Any] = {"host": settings.host, "port": settings.port, "access_log": access_log,
-                               "http": HttpToolsH2cProtocol, "log_level": log_level}
+                               "http": HttpToolsH2cProtocol, "ws": "none", "log_level": log_level}
     app = ServingApp(settings, graph_store)  # answers SPARQL at once; the rest of the app is built meanwhile
     if workers == 1:
         uvicorn.run(app, **options)
         return
     graph_store.close()
-    code = Supervisor(uvicorn.Config(app, **options), workers, graph_store.warm_up).run()
+    code = Supervisor(uvicorn.Config(app, **options), workers).run()
     if code:
         sys.exit(code)
 
@@ -121,8 +122,9 @@ def in_child(function: Callable[[], None]) -> int:
 
 
 class Supervisor:
-    """``processes`` forked HTTP processes on one listening socket; each calls ``first`` as soon as it is forked
-    (``serve``: its store starts its query processes, beside the server's own start)."""
+    """``processes`` forked HTTP processes on one listening socket; each calls ``first`` as soon as it is forked.
+    (``serve`` passes nothing: each process's store starts its query processes from the lifespan, once the process
+    listens, so that on a busy machine their start does not delay the first answer, which needs none of them.)"""
 
     def __init__(self, config: uvicorn.Config, processes: int, first: Callable[[], None] = lambda: None):
         self.config = config
