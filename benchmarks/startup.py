@@ -29,7 +29,8 @@ from urllib.parse import urlencode
 from .common import REPO, load_average, median, replace_section
 
 HEADING = "## First answer after start"
-POINT = "SELECT ?p ?o WHERE { <https://w3id.org/ecosystem-graph/id/organization/sechenov-institute-of-pharmacy> ?p ?o } LIMIT 5"
+POINT = ("SELECT ?p ?o WHERE { <https://w3id.org/ecosystem-graph/id/organization/sechenov-institute-of-pharmacy> "
+         "?p ?o } LIMIT 5")
 PATIENCE = 60.0  # seconds before a run is given up
 
 

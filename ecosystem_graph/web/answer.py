@@ -6,6 +6,8 @@ application has been imported, which is what lets ``serve`` answer its first que
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -38,8 +40,18 @@ async def answer_query(store: GraphStore, settings: Settings, sparql: str, *, ac
                        params: list[tuple[str, str]], default_graphs: list[str] | None = None,
                        named_graphs: list[str] | None = None, include_inferred: bool = True,
                        substitutions: dict[str, Term] | None = None) -> Response:
-    """Check, run and answer one query given the request's ``Accept`` header and parameters (the SPARQL routes,
-    the named queries and the fast lane all answer with this)."""
+    """Check, run and answer one query given the request's ``Accept`` header and parameters (the SPARQL routes
+    and the named queries answer with this)."""
+    return result_response(await query_output(
+        store, settings, sparql, accept=accept, params=params, default_graphs=default_graphs,
+        named_graphs=named_graphs, include_inferred=include_inferred, substitutions=substitutions))
+
+
+async def query_output(store: GraphStore, settings: Settings, sparql: str, *, accept: str | None,
+                       params: list[tuple[str, str]], default_graphs: list[str] | None = None,
+                       named_graphs: list[str] | None = None, include_inferred: bool = True,
+                       substitutions: dict[str, Term] | None = None) -> QueryOutput:
+    """:func:`answer_query`'s result before it becomes a response (the fast lane sends it itself)."""
     if text_query.LOCAL_NAME in sparql:  # eco:textSearch patterns become the label index's hits
         sparql = await run_in_threadpool(_with_text_search, store, settings, sparql)
     if is_bounded(sparql) or is_read(sparql):  # a single pattern, or a text read before: no parse to wait for
@@ -52,4 +64,15 @@ async def answer_query(store: GraphStore, settings: Settings, sparql: str, *, ac
         default_graphs=default_graphs, named_graphs=named_graphs, include_inferred=include_inferred,
         substitutions=substitutions or {}, base_iri=settings.base_iri, timeout=settings.query_timeout,
     )
-    return result_response(await store.aquery(query))
+    return await store.aquery(query)
+
+
+def result_start(output: QueryOutput) -> dict[str, Any]:
+    """The ``http.response.start`` message :func:`result_response` sends for ``output`` (the same headers:
+    Starlette's ``charset`` on text types, the length, ``Vary``), built without a Response object."""
+    media_type = output.media_type
+    if media_type.startswith("text/") and "charset=" not in media_type.lower():
+        media_type += "; charset=utf-8"
+    return {"type": "http.response.start", "status": 200,
+            "headers": [(b"vary", b"Accept"), (b"content-length", str(len(output.body)).encode("latin-1")),
+                        (b"content-type", media_type.encode("latin-1"))]}

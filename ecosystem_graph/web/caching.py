@@ -116,9 +116,6 @@ class GenerationCaching:
         self.stamp = code_stamp()
         self._negotiating: dict[int, bool] = {}
 
-    def _generation(self) -> tuple[str | None, float | None]:
-        return self.store.generation_id(), self.store.built_at()
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"] in UNCACHED \
                 or scope["path"].startswith(OWN_VALIDATORS):
@@ -128,7 +125,8 @@ class GenerationCaching:
         for name, value in scope["headers"]:  # servers send header names lower-cased (ASGI); only a few count
             if name in _READ and name not in headers:
                 headers[name.decode("latin-1")] = value.decode("latin-1")
-        generation, built_at = (await run_in_threadpool(self._generation)) if self.remote else self._generation()
+        published = self.store.published
+        generation, built_at = (await run_in_threadpool(published)) if self.remote else published()
         cacheable = generation is not None and "authorization" not in headers
         etag = entity_tag(generation, self.stamp, scope, headers) if generation is not None else ""
         validators = [(b"etag", etag.encode("latin-1")), (b"cache-control", b"no-cache")]

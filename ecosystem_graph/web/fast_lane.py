@@ -17,7 +17,7 @@ from ..config import Settings
 from ..errors import EcosystemGraphError
 from ..store import GraphStore
 from ..syntax import protocol
-from .answer import answer_query
+from .answer import query_output, result_start
 from .errors import error_response
 
 
@@ -46,13 +46,16 @@ class SparqlFastLane:
             if operation is None or operation.query is None:  # the service description, an update
                 await self.app(scope, _replay(body, receive) if method == "POST" else receive, send)
                 return
-            response = await answer_query(
+            output = await query_output(
                 self.store, self.settings, operation.query, accept=headers.get("accept"), params=params,
                 default_graphs=operation.default_graphs, named_graphs=operation.named_graphs,
                 include_inferred=operation.include_inferred)
         except EcosystemGraphError as error:
-            response = error_response(error, method, self.path)
-        await response(scope, receive, send)
+            await error_response(error, method, self.path)(scope, receive, send)
+            return
+        # the messages result_response's Response would send, without building one (it costs more than a lookup)
+        await send(result_start(output))
+        await send({"type": "http.response.body", "body": output.body})
 
 
 def _headers(scope: Scope) -> dict[str, str]:
