@@ -14,6 +14,7 @@ import asyncio
 import logging
 import os
 import threading
+import traceback
 from concurrent.futures import Future
 from typing import Any
 
@@ -96,16 +97,25 @@ class ServingApp:
         await routes(scope, receive, send)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
+        """As Starlette runs a lifespan: a failure is reported to the server (which then stops), not raised."""
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                # the query processes and the application start in the background, beside the server's own start;
-                # the first query waits for neither (point lookups are answered here, others by the first worker)
-                self.store.warm_up()
-                self.build()
+                try:
+                    # the query processes and the application start in the background, beside the server's own
+                    # start; the first query waits for neither (point lookups are answered here)
+                    self.store.warm_up()
+                    self.build()
+                except Exception:
+                    await send({"type": "lifespan.startup.failed", "message": traceback.format_exc()})
+                    return
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                self.store.close()
+                try:
+                    self.store.close()
+                except Exception:
+                    await send({"type": "lifespan.shutdown.failed", "message": traceback.format_exc()})
+                    return
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
