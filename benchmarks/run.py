@@ -3,13 +3,16 @@
     python -m benchmarks                      # 100k and 1M triples
     python -m benchmarks --scales 10m --repeat 1 --rdflib-max 0 --append      # 10M, separately, added to the report
     python -m benchmarks --scales 1m --steps endpoint --append                 # measure one step again
+    python -m benchmarks --steps startup                                       # first answer after start only
 
 Per scale: a synthetic project (``ecosystem-graph generate``, fixed seed); load throughput of our loader against
 raw ``pyoxigraph.Store.bulk_load`` on the same files (alternating runs, medians); the SHACL gate (SPARQL engine;
 pySHACL up to ``--pyshacl-max``); reasoning and the whole ``load`` once; the peers' loads (``oxigraph load``,
 owlready2's quadstore, rdflib in memory up to ``--rdflib-max``); query latency (median and p95); endpoint
-throughput with wrk; peak memory of every child process. Peers are measured in the same run, so ratios hold on
-this machine at this moment even when other work shares it (the load average is recorded).
+throughput with wrk; peak memory of every child process. Once per run (the project's own data, not a scale): the
+first answer after start of ``ecosystem-graph serve`` and ``oxigraph serve`` (benchmarks/startup.py). Peers are
+measured in the same run, so ratios hold on this machine at this moment even when other work shares it (the load
+average is recorded).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 
 from ecosystem_graph import synthetic
 
-from . import common, endpoint, latency, load, report, virtuoso
+from . import common, endpoint, latency, load, report, startup, virtuoso
 from .common import REPO, ScaleResult, in_child, load_average
 
 SUFFIXES = {"k": 1_000, "m": 1_000_000}
@@ -47,7 +50,7 @@ def git_commit() -> str:
     return head + ("+changes" if dirty else "")
 
 
-STEPS = ("load", "full", "peers", "latency", "endpoint")
+STEPS = ("load", "full", "peers", "latency", "endpoint", "startup")
 
 
 def run_scale(label: str, triples: int, args: argparse.Namespace) -> ScaleResult:
@@ -180,13 +183,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--step-timeout", type=float, default=1800, help="seconds before a step is stopped")
     parser.add_argument("--memory-limit-gb", type=float, default=0,
                         help="address-space limit of each measuring child process (0: none)")
+    parser.add_argument("--startup-runs", type=int, default=5,
+                        help="launches of each server for the first answer after start (startup step)")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/ecosystem-graph-bench"))
     parser.add_argument("--keep", action="store_true", help="keep the generated projects and stores")
     parser.add_argument("--output", type=Path, default=REPO / "docs" / "benchmarks.md")
     parser.add_argument("--append", action="store_true", help="keep the scales already in --output (10M later)")
     parser.add_argument("--steps", default=",".join(STEPS),
                         help="steps to run: load (ours against raw, alternating), full (the whole load once), peers "
-                             "(the other loaders), latency, endpoint; with --append the others keep their results")
+                             "(the other loaders), latency, endpoint, startup (first answer after start, on the "
+                             "project's data); with --append the others keep their results")
     args = parser.parse_args(argv)
     args.command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
     args.load_before = load_average()
@@ -203,8 +209,12 @@ def main(argv: list[str] | None = None) -> None:
     common.MEMORY_LIMIT["bytes"] = int(args.memory_limit_gb * 2**30)
     if shutil.which("wrk") is None:
         args.endpoint_duration = 0
-    for text in scales:
+    scale_steps = set(args.steps) - {"startup"}
+    for text in scales if scale_steps else []:
         args.done.append(run_scale(text, parse_scale(text), args))
         args.done.sort(key=lambda r: r.triples)
-    report.write(args.output, args.done, args)
+    if scale_steps:
+        report.write(args.output, args.done, args)
+    if "startup" in args.steps:  # the project's own data, not a scale: its own section (benchmarks/startup.py)
+        startup.run(args.output, args.workdir / "startup", args.startup_runs, args.command.strip())
     print(f"wrote {args.output}")

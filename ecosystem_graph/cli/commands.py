@@ -416,9 +416,7 @@ def serve(
     settings = settings_from(project, store, backend, base_iri, host=host, port=port)
     serving.check_free(settings.host, settings.port)
     workers = workers or serving.default_processes(settings)
-    graph_store = open_store(settings)
-    if workers == 1:
-        graph_store.warm_up()  # the query processes start now, beside the imports and the check below
+    graph_store = open_store(settings)  # its query processes start once the server listens (web/serving_app.py)
     if rebuild and workers > 1 and settings.backend == "embedded":
         # the HTTP processes fork from this one, which must not open the store: RocksDB's threads would be
         # missing in them
@@ -434,10 +432,13 @@ def serve(
 
 
 def _build_if_stale(graph_store: GraphStore, settings: Settings) -> None:
-    from ..pipeline import load as loader
     from ..sources.files import discover
 
     files = discover(settings.source_paths, project_dir=settings.project_dir, base_iri=settings.base_iri)
+    if serving.is_fresh(graph_store, files):  # the usual case, decided without importing the loader
+        return
+    from ..pipeline import load as loader
+
     if loader.is_stale(graph_store, files):
         console.print("building the store from the source files first ...")
         with progress_bar() as progress:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import uvicorn
 
     from ..config import Settings
+    from ..sources.files import SourceFile
     from ..store import GraphStore
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,13 @@ def describe_processes(settings: Settings, processes: int) -> str:
     return f"{text} on {cores} core{'s' if cores > 1 else ''} (--workers, ECOSYSTEM_GRAPH_QUERY_WORKERS to change)"
 
 
+def is_fresh(graph_store: GraphStore, files: list[SourceFile]) -> bool:
+    """Whether the store holds data newer than every source file: the negation of ``pipeline.load.is_stale``,
+    without importing the loader (its SHACL and rdflib machinery cost more than the rest of ``serve``'s start)."""
+    built = graph_store.built_at()
+    return built is not None and not graph_store.is_empty() and all(f.mtime <= built for f in files)
+
+
 def check_free(host: str, port: int) -> None:
     """Fail before building or starting anything when ``host:port`` cannot be listened on (another server there,
     an address not of this machine). uvicorn would report it only after start-up, with exit code 3.
@@ -87,18 +95,19 @@ def run(settings: Settings, graph_store: GraphStore, *, workers: int, access_log
     """Serve ``graph_store`` with ``workers`` HTTP processes until SIGINT or SIGTERM."""
     import uvicorn
 
-    from ..web import create_app
     from ..web.server_protocol import HttpToolsH2cProtocol
+    from ..web.serving_app import ServingApp
 
     # httptools, mended to ignore the "Upgrade: h2c" that JDK clients (Jena) send (see server_protocol.py)
+    # no WebSocket routes: ws="none" spares importing a WebSocket implementation before the first answer
     options: dict[str, Any] = {"host": settings.host, "port": settings.port, "access_log": access_log,
-                               "http": HttpToolsH2cProtocol, "log_level": log_level}
-    app = create_app(settings, store=graph_store)
+                               "http": HttpToolsH2cProtocol, "ws": "none", "log_level": log_level}
+    app = ServingApp(settings, graph_store)  # answers SPARQL at once; the rest of the app is built meanwhile
     if workers == 1:
         uvicorn.run(app, **options)
         return
     graph_store.close()
-    code = Supervisor(uvicorn.Config(app, **options), workers, graph_store.warm_up).run()
+    code = Supervisor(uvicorn.Config(app, **options), workers).run()
     if code:
         sys.exit(code)
 
@@ -113,8 +122,9 @@ def in_child(function: Callable[[], None]) -> int:
 
 
 class Supervisor:
-    """``processes`` forked HTTP processes on one listening socket; each calls ``first`` as soon as it is forked
-    (``serve``: its store starts its query processes, beside the server's own start)."""
+    """``processes`` forked HTTP processes on one listening socket; each calls ``first`` as soon as it is forked.
+    (``serve`` passes nothing: each process's store starts its query processes from the lifespan, once the process
+    listens, so that on a busy machine their start does not delay the first answer, which needs none of them.)"""
 
     def __init__(self, config: uvicorn.Config, processes: int, first: Callable[[], None] = lambda: None):
         self.config = config

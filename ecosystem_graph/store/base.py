@@ -151,6 +151,10 @@ class GraphStore(ABC):
         """Identifies the published generation (changes with every commit); None if the backend cannot tell."""
         return None
 
+    def published(self) -> tuple[str | None, float | None]:
+        """``(generation_id(), built_at())``, together (the HTTP caching asks both on every request)."""
+        return self.generation_id(), self.built_at()
+
     def warm_up(self) -> None:  # noqa: B027 - optional hook
         """Start what the first query would otherwise wait for (worker processes, connections)."""
 

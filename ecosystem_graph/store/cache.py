@@ -19,6 +19,10 @@ class ResultCache:
         self._items: OrderedDict[Hashable, QueryOutput] = OrderedDict()
         self._lock = threading.Lock()
 
+    @property
+    def enabled(self) -> bool:
+        return bool(self._entries)
+
     def get(self, key: Hashable) -> QueryOutput | None:
         if not self._entries:
             return None

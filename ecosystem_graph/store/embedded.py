@@ -222,9 +222,18 @@ class EmbeddedStore(_ReadSide, GraphStore):
     def generation_id(self) -> str | None:
         """The published generation's name; read again only when CURRENT was swapped (asked on every request)."""
         try:
-            return Path(self.current_path()).name or None
+            return os.path.basename(self.current_path()) or None  # not a Path: this is asked on every request
         except StoreUnavailable:
             return None
+
+    def published(self) -> tuple[str | None, float | None]:
+        """Both from one look at CURRENT."""
+        try:
+            path = self.current_path()
+        except StoreUnavailable:
+            return None, None
+        signature = self._current_signature
+        return os.path.basename(path) or None, signature[1] / 1e9 if signature else None
 
     @contextmanager
     def _write_lock(self) -> Iterator[None]:
@@ -363,6 +372,9 @@ class EmbeddedStore(_ReadSide, GraphStore):
         if self._worker_count == 0:
             return await super().aquery(request)
         path = self.current_path()
+        if not self._cache.enabled:  # no key to compute for a cache that keeps nothing
+            return self._inline(path, request) or await (await self._apool()).arun(
+                path, request, request.timeout or self._default_timeout)
         key = (path, request.cache_key())
         cached = self._cache.get(key)
         if cached is None:

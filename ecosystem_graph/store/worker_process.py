@@ -8,11 +8,17 @@ else (no asyncio, no pydantic), so that it starts quickly beside the server's ow
 from __future__ import annotations
 
 import logging
+import os
+import time
 from multiprocessing.connection import Connection
 
 from ..errors import EcosystemGraphError
 
 log = logging.getLogger(__name__)
+
+#: seconds a query process waits before it reports ready: a knob for tests, which make the pool slow to start on
+#: purpose to see the serving process answer point lookups without it
+START_DELAY_ENV = "ECOSYSTEM_GRAPH_QUERY_WORKER_START_DELAY"
 
 
 def main(conn: Connection, inferred_graph: str, max_bytes: int, generation: str | None = None, *,
@@ -33,6 +39,9 @@ def main(conn: Connection, inferred_graph: str, max_bytes: int, generation: str 
             opened = generation
         except Exception as error:  # gone or unreadable: the first query opens what it is asked for
             log.debug("query process could not open %s yet: %s", generation, error)
+    delay = float(os.environ.get(START_DELAY_ENV) or 0)
+    if delay > 0:
+        time.sleep(delay)
     conn.send(("ready", None))  # imports done: from now on the process answers in query time
     while True:
         try:

@@ -32,7 +32,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__
 from ..config import Settings
 from ..store import GraphStore
-from .views import language
 
 #: the request headers an answer's validators depend on
 _READ = frozenset({b"accept", b"accept-language", b"host", b"authorization", b"if-none-match", b"if-modified-since"})
@@ -86,6 +85,8 @@ def not_modified(headers: dict[str, str], etag: str, built_at: float | None) -> 
 
 def _negotiates_language(route: Any) -> bool:
     """Does the matched route depend on the reader's language (``LanguageDep``)?"""
+    from .views import language  # only routes have dependencies: the application is imported by now
+
     dependant = getattr(route, "dependant", None)
     stack = list(getattr(dependant, "dependencies", []))
     while stack:
@@ -115,9 +116,6 @@ class GenerationCaching:
         self.stamp = code_stamp()
         self._negotiating: dict[int, bool] = {}
 
-    def _generation(self) -> tuple[str | None, float | None]:
-        return self.store.generation_id(), self.store.built_at()
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"] in UNCACHED \
                 or scope["path"].startswith(OWN_VALIDATORS):
@@ -127,7 +125,8 @@ class GenerationCaching:
         for name, value in scope["headers"]:  # servers send header names lower-cased (ASGI); only a few count
             if name in _READ and name not in headers:
                 headers[name.decode("latin-1")] = value.decode("latin-1")
-        generation, built_at = (await run_in_threadpool(self._generation)) if self.remote else self._generation()
+        published = self.store.published
+        generation, built_at = (await run_in_threadpool(published)) if self.remote else published()
         cacheable = generation is not None and "authorization" not in headers
         etag = entity_tag(generation, self.stamp, scope, headers) if generation is not None else ""
         validators = [(b"etag", etag.encode("latin-1")), (b"cache-control", b"no-cache")]
@@ -155,6 +154,8 @@ class GenerationCaching:
                     out = [*out, *[(k, v) for k, v in validators if k not in names]]
                 negotiated = self._route_negotiates(scope)
                 if negotiated and b"content-language" not in names:
+                    from .views import language  # a route negotiates it: the application is imported
+
                     out = _with_vary(out, "Accept-Language")
                     lang = await language(Request(scope), Request(scope).query_params.get("lang"))
                     out.append((b"content-language", lang.encode("latin-1")))

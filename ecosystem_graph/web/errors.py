@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Match
 
 from ..errors import (
@@ -27,6 +25,12 @@ from ..errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+# FastAPI is imported by the functions that need it: error_response answers the fast lane's errors before the
+# application is imported (web/serving_app.py)
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +72,8 @@ async def _handle(request: Request, error: Exception) -> PlainTextResponse:
 async def _http_error(request: Request, error: Exception) -> Response:
     """Starlette's own errors; a 405 lists every method of the path in ``Allow`` (RFC 9110 15.5.6), not only
     those of the first route that matched it (GET and POST of one path are separate routes)."""
+    from fastapi.exception_handlers import http_exception_handler
+
     assert isinstance(error, HTTPException)
     if error.status_code == 405:
         allowed = [method for method in dict.fromkeys((*_METHODS, request.method)) if any(
@@ -82,6 +88,8 @@ _METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")
 
 async def _invalid_request(request: Request, error: Exception) -> PlainTextResponse:
     """A parameter FastAPI's validation refuses: 422 as FastAPI declares it, in our plain-text form."""
+    from fastapi.exceptions import RequestValidationError
+
     assert isinstance(error, RequestValidationError)
     causes = "; ".join(f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg', 'invalid')}"
                        for item in error.errors())
@@ -102,6 +110,8 @@ def plain_text_errors(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def install(app: FastAPI) -> None:
+    from fastapi.exceptions import RequestValidationError
+
     app.add_exception_handler(EcosystemGraphError, _handle)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)

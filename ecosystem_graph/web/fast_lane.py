@@ -3,6 +3,8 @@ without FastAPI's routing, request object and dependency resolution, which cost 
 
 The routes in web/sparql.py stay the documented interface and take everything else unchanged (the service
 description, updates); the lane calls the same functions they do, and answers errors as web/errors.py does.
+It imports no FastAPI, so that ``serve`` answers queries while the rest of the application is still importing
+(web/serving_app.py).
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from ..config import Settings
 from ..errors import EcosystemGraphError
 from ..store import GraphStore
 from ..syntax import protocol
+from .answer import query_output, result_start
 from .errors import error_response
-from .sparql import answer_query
 
 
 class SparqlFastLane:
@@ -44,13 +46,16 @@ class SparqlFastLane:
             if operation is None or operation.query is None:  # the service description, an update
                 await self.app(scope, _replay(body, receive) if method == "POST" else receive, send)
                 return
-            response = await answer_query(
+            output = await query_output(
                 self.store, self.settings, operation.query, accept=headers.get("accept"), params=params,
                 default_graphs=operation.default_graphs, named_graphs=operation.named_graphs,
                 include_inferred=operation.include_inferred)
         except EcosystemGraphError as error:
-            response = error_response(error, method, self.path)
-        await response(scope, receive, send)
+            await error_response(error, method, self.path)(scope, receive, send)
+            return
+        # the messages result_response's Response would send, without building one (it costs more than a lookup)
+        await send(result_start(output))
+        await send({"type": "http.response.body", "body": output.body})
 
 
 def _headers(scope: Scope) -> dict[str, str]:

@@ -9,12 +9,54 @@ headers to the request, as if no upgrade had been offered. WebSocket upgrades ar
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import httptools
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
+
+
+class _OneWrite:
+    """A response cycle's view of the connection: the header block it writes is held and written together with the
+    next write (the body, or its first chunk). Everything else passes through: the ``100 Continue`` that ``receive``
+    writes before the response starts, and a HEAD answer's headers (no body write follows them)."""
+
+    __slots__ = ("_cycle", "_head_seen", "_held", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, cycle: RequestResponseCycle):
+        self._transport = transport
+        self._cycle = cycle
+        self._held: bytes | None = None
+        self._head_seen = False
+
+    def write(self, data: bytes) -> None:
+        if not self._head_seen and self._cycle.response_started:  # the header block: written with what follows
+            self._head_seen = True
+            if self._cycle.scope["method"] != "HEAD":
+                self._held = data
+                return
+        if self._held is not None:
+            data, self._held = self._held + data, None
+        self._transport.write(data)
+
+    def close(self) -> None:
+        if self._held is not None:  # never left unsent
+            self._transport.write(self._held)
+            self._held = None
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:  # is_closing, get_extra_info, ...: the connection's own
+        return getattr(self._transport, name)
 
 
 class HttpToolsH2cProtocol(HttpToolsProtocol):
     _body_left = 0
+
+    def on_headers_complete(self) -> None:
+        before = self.cycle
+        super().on_headers_complete()
+        if self.cycle is not None and self.cycle is not before:  # a new request: its writes coalesced
+            self.cycle.transport = _OneWrite(self.transport, self.cycle)  # type: ignore[assignment]
 
     def data_received(self, data: bytes) -> None:
         if self._body_left:

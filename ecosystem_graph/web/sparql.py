@@ -18,16 +18,12 @@ from starlette.concurrency import run_in_threadpool
 from ..config import Settings
 from ..errors import QueryError
 from ..pipeline import writes
-from ..search import text_query
-from ..search.index import index_for
-from ..store import GraphStore, QueryOutput, QueryRequest, Term
+from ..store import GraphStore, Term
 from ..syntax import protocol
-from ..syntax.bounded import is_bounded
-from ..syntax.reading import is_read
-from ..vocab import ontology_ns
+from .answer import answer_query
 from .auth import bearer_token, check_token
 from .deps import SettingsDep, StoreDep
-from .negotiation import SPARQL_MEDIA_TYPES, sparql_media_types
+from .negotiation import SPARQL_MEDIA_TYPES
 from .service import describe_service
 
 router = APIRouter(tags=["sparql"])
@@ -60,19 +56,6 @@ _POST_BODY = {"required": True, "content": {
 }}
 
 
-def _with_text_search(store: GraphStore, settings: Settings, sparql: str) -> str:
-    index = index_for(store, settings)
-
-    def hits(text: str, limit: int) -> list[str]:
-        return list(dict.fromkeys(hit.entry.iri for hit in index.search(text, lang="ru", limit=limit)))
-
-    return text_query.expand(sparql, hits, ontology=ontology_ns(settings.base_iri))
-
-
-def result_response(output: QueryOutput) -> Response:
-    return Response(output.body, media_type=output.media_type, headers={"Vary": "Accept"})
-
-
 async def run_query(request: Request, store: GraphStore, settings: Settings, sparql: str, *,
                     params: list[tuple[str, str]], default_graphs: list[str] | None = None,
                     named_graphs: list[str] | None = None, include_inferred: bool = True,
@@ -81,26 +64,6 @@ async def run_query(request: Request, store: GraphStore, settings: Settings, spa
     return await answer_query(store, settings, sparql, accept=request.headers.get("accept"), params=params,
                               default_graphs=default_graphs, named_graphs=named_graphs,
                               include_inferred=include_inferred, substitutions=substitutions)
-
-
-async def answer_query(store: GraphStore, settings: Settings, sparql: str, *, accept: str | None,
-                       params: list[tuple[str, str]], default_graphs: list[str] | None = None,
-                       named_graphs: list[str] | None = None, include_inferred: bool = True,
-                       substitutions: dict[str, Term] | None = None) -> Response:
-    """:func:`run_query` given the ``Accept`` header alone (the fast lane has no Request object)."""
-    if text_query.LOCAL_NAME in sparql:  # eco:textSearch patterns become the label index's hits
-        sparql = await run_in_threadpool(_with_text_search, store, settings, sparql)
-    if is_bounded(sparql) or is_read(sparql):  # a single pattern, or a text read before: no parse to wait for
-        sparql = protocol.checked_query(sparql, allow_service=settings.allow_service)
-    else:  # the parse runs beside the event loop, so that other requests are answered meanwhile
-        sparql = await run_in_threadpool(protocol.checked_query, sparql, allow_service=settings.allow_service)
-    format_name = next((v for k, v in reversed(params) if k in ("format", "output")), None)
-    query = QueryRequest(
-        sparql, accept=sparql_media_types(accept, format_name),
-        default_graphs=default_graphs, named_graphs=named_graphs, include_inferred=include_inferred,
-        substitutions=substitutions or {}, base_iri=settings.base_iri, timeout=settings.query_timeout,
-    )
-    return result_response(await store.aquery(query))
 
 
 @router.get("/sparql", summary="SPARQL query by GET; without a query, the service description",

@@ -16,6 +16,8 @@ import httpx
 import pytest
 
 from ecosystem_graph.config import Settings
+from ecosystem_graph.store.worker_process import START_DELAY_ENV
+from ecosystem_graph.web.serving_app import BUILD_DELAY_ENV
 
 from ..support.server import free_port
 
@@ -80,10 +82,10 @@ def answers(url: str) -> bool:
 
 
 @contextmanager
-def serving(settings: Settings, *args: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def serving(settings: Settings, *args: str, **more_env: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     port = free_port()
     env = {**os.environ, "ECOSYSTEM_GRAPH_PROJECT_DIR": str(settings.project_dir),
-           "ECOSYSTEM_GRAPH_STORE_PATH": str(settings.store_dir), "ECOSYSTEM_GRAPH_QUERY_WORKERS": "2"}
+           "ECOSYSTEM_GRAPH_STORE_PATH": str(settings.store_dir), "ECOSYSTEM_GRAPH_QUERY_WORKERS": "2", **more_env}
     process = subprocess.Popen([sys.executable, "-m", "ecosystem_graph.cli", "serve", "--host", "127.0.0.1",
                                 "--port", str(port), *args], env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, start_new_session=True)
@@ -150,4 +152,22 @@ def test_writes_through_every_http_process_all_stay(mini_settings: Settings, mon
         assert sorted(b["s"]["value"] for b in found["results"]["bindings"]) == sorted(names)
         workspaces = {p.name.split("-")[0] for p in (mini_settings.store_dir / "workspaces").iterdir()}
         assert workspaces <= {str(pid) for pid in http_processes(process.pid)}
+        stop(process)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_fresh_serve_answers_a_point_lookup_before_its_query_processes_and_its_routes(
+        loaded: Settings, workers: int) -> None:
+    """Query processes that report ready only after ten minutes, and the FastAPI routes built ten minutes late: the
+    point lookup is answered meanwhile, in the HTTP process (the fast lane and the in-process lane)."""
+    late = {START_DELAY_ENV: "600", BUILD_DELAY_ENV: "600"}
+    with serving(loaded, "--workers", str(workers), **late) as (_process, url):
+        wait_until(lambda: answers(url), "the first answer")
+
+
+def test_the_routes_answer_once_they_are_built(loaded: Settings) -> None:
+    """A page requested while the application is still being built waits for it, and is answered."""
+    with serving(loaded, "--workers", "1", **{BUILD_DELAY_ENV: "1"}) as (process, url):
+        wait_until(lambda: answers(url), "the first answer")
+        assert httpx.get(url + "health", timeout=PATIENCE).status_code == 200
         stop(process)
