@@ -90,6 +90,9 @@ def key_rows(label_rows: list[tuple]) -> Iterator[tuple[str, int, int]]:
             yield key, row[0], int(key in spelled)
 
 
+#: rows per page of the label and type queries: a page of SPARQL JSON rows costs about 2 kB a row in Python
+_PAGE = 100_000
+
 _SCRATCH_TABLES = """
 CREATE TEMP TABLE raw_label (iri TEXT NOT NULL, priority INTEGER NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL);
 CREATE TEMP TABLE raw_type (iri TEXT NOT NULL, class TEXT NOT NULL);
@@ -152,9 +155,9 @@ def fill(db: sqlite3.Connection, target: Queryable, base_iri: str) -> None:
     db.executescript(_SCRATCH_TABLES)
     db.executemany("INSERT INTO raw_label VALUES (?,?,?,?)", (
         (row["s"]["value"], LABEL_PROPERTIES[row["p"]["value"]], row["l"].get("xml:lang", "").lower(),
-         row["l"]["value"]) for row in select_all(target, _LABELS, paged=True)))
+         row["l"]["value"]) for row in select_all(target, _LABELS, paged=True, page=_PAGE)))
     db.executemany("INSERT INTO raw_type VALUES (?,?)", ((row["s"]["value"], row["c"]["value"]) for row in
-                                                        select_all(target, _TYPES, include_inferred=False,
+                                                        select_all(target, _TYPES, include_inferred=False, page=_PAGE,
                                                                    paged=True)))
     db.executescript(_SCRATCH_INDEXES)
     classifier = Classifier.load(target, base_iri)
