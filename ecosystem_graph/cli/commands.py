@@ -432,14 +432,12 @@ def serve(
 
 
 def _build_if_stale(graph_store: GraphStore, settings: Settings) -> None:
-    from ..sources.files import discover
+    from ..sources.files import discover, is_stale
 
     files = discover(settings.source_paths, project_dir=settings.project_dir, base_iri=settings.base_iri)
-    if serving.is_fresh(graph_store, files):  # the usual case, decided without importing the loader
-        return
-    from ..pipeline import load as loader
+    if is_stale(graph_store, files):  # decided without importing the loader: its SHACL and rdflib machinery cost
+        from ..pipeline import load as loader  # more than the rest of serve's start
 
-    if loader.is_stale(graph_store, files):
         console.print("building the store from the source files first ...")
         with progress_bar() as progress:
             loader.build(graph_store, settings, progress=progress)

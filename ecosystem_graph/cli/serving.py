@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     import uvicorn
 
     from ..config import Settings
-    from ..sources.files import SourceFile
     from ..store import GraphStore
 
 log = logging.getLogger(__name__)
@@ -64,13 +63,6 @@ def describe_processes(settings: Settings, processes: int) -> str:
     if query:
         text += f" × {query} query process{'es' if query > 1 else ''}"
     return f"{text} on {cores} core{'s' if cores > 1 else ''} (--workers, ECOSYSTEM_GRAPH_QUERY_WORKERS to change)"
-
-
-def is_fresh(graph_store: GraphStore, files: list[SourceFile]) -> bool:
-    """Whether the store holds data newer than every source file: the negation of ``pipeline.load.is_stale``,
-    without importing the loader (its SHACL and rdflib machinery cost more than the rest of ``serve``'s start)."""
-    built = graph_store.built_at()
-    return built is not None and not graph_store.is_empty() and all(f.mtime <= built for f in files)
 
 
 def check_free(host: str, port: int) -> None:

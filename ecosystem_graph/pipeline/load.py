@@ -118,11 +118,3 @@ def _graph_sizes(generation: GenerationBuilder) -> dict[str, int]:
         accept=["application/sparql-results+json"],
     )).rows()
     return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
-
-
-def is_stale(store: GraphStore, files: list[SourceFile]) -> bool:
-    """True when the store is empty or older than any source file (``serve`` then builds it first)."""
-    built = store.built_at()
-    if built is None or store.is_empty():
-        return True
-    return any(f.mtime > built for f in files)  # journal entries are written before the write's generation

@@ -5,9 +5,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from ..errors import SourceError
 from ..vocab import graph_iri
+
+if TYPE_CHECKING:
+    from ..store import GraphStore
 
 log = logging.getLogger(__name__)
 
@@ -83,3 +87,11 @@ def _relative(path: Path, project_dir: Path) -> PurePosixPath:
         return PurePosixPath(path.resolve().relative_to(project_dir.resolve()).as_posix())
     except ValueError:  # a folder outside the project: name the graph after the folder and file
         return PurePosixPath(path.parent.name, path.name)
+
+
+def is_stale(store: GraphStore, files: list[SourceFile]) -> bool:
+    """True when the store is empty or older than any source file (``serve`` then builds it first)."""
+    built = store.built_at()
+    if built is None or store.is_empty():
+        return True
+    return any(f.mtime > built for f in files)  # journal entries are written before the write's generation
