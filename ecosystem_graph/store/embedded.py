@@ -136,7 +136,6 @@ class MemoryStore(_ReadSide, GraphStore):
         self._store = ox.Store()
         self._built_at: float | None = None
         self._generation_id: str | None = None
-        self._generations_made = 0
         self._lock = threading.Lock()
 
     def _reader(self) -> ox.Store:
@@ -158,7 +157,6 @@ class MemoryStore(_ReadSide, GraphStore):
                 self._generation_id = builder.generation_id
 
             builder = LocalBuilder(fresh, self._inferred_graph, commit, lambda _b: None)
-            self._generations_made += 1
             builder.generation_id = f"memory-{uuid.uuid4().hex}"  # never reused: values are memoised by it
             yield builder
             if not builder.done:

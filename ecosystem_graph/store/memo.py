@@ -45,10 +45,6 @@ class SchemaMemo:
             if values:
                 self._entry(to_id).update(values)
 
-    def forget(self, generation_id: str | None) -> None:
-        with self._lock:
-            self._values.pop(generation_id or "", None)
-
     def _entry(self, generation_id: str) -> dict[str, Any]:
         entry = self._values.setdefault(generation_id, {})
         self._values.move_to_end(generation_id)
