@@ -27,7 +27,7 @@ from ..store import GenerationBuilder, QueryRequest, Term
 from ..store.sparql_text import term as sparql_term
 from ..vocab import inferred_graph_iri
 from .materialise import _SCHEMA_GRAPH, _SCRATCH, _drop, _fixpoint, _named_graphs, _size, materialise, stats_graph_iri
-from .rules import PREFIXES, Rule, prepare_schema, rules
+from .rules import PREFIXES, Rule, body_predicates, prepare_schema, read_predicates, rules
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,8 @@ def apply_delta(generation: GenerationBuilder, base_iri: str, *, added: str, rem
         _note(generation, inferred, [added])
     generation.update(f"DELETE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} USING NAMED <{added}> "
                       f"WHERE {{ GRAPH <{added}> {{ ?s ?p ?o }} }}")
+    if not _reaches_rules(generation, added=added, removed=removed, asserted=asserted):
+        return {}  # labels, comments, dates: no rule reads them or concludes them, nothing inferred changes
     counts: dict[str, int] = {}
     if _size(generation, removed):
         counts = _delete_and_rederive(generation, asserted, inferred, removed, noting=noting)
@@ -77,6 +79,20 @@ def apply_delta(generation: GenerationBuilder, base_iri: str, *, added: str, rem
         _note(generation, inferred, batches, drop=True)
         counts = {name: counts.get(name, 0) + more.get(name, 0) for name in {*counts, *more}}
     return counts
+
+
+def _reaches_rules(generation: GenerationBuilder, *, added: str, removed: str, asserted: list[str]) -> bool:
+    """Whether the change can change what is inferred: an added triple a rule's body reads
+    (:func:`.rules.body_predicates`), or a removed one a rule reads or concludes (:func:`.rules.read_predicates`:
+    a removed asserted triple may still be derivable, and then becomes an inferred one). Labels, comments and
+    dates are neither, and most writes are of those."""
+    for graph, predicates in ((added, body_predicates(generation, asserted)),
+                              (removed, read_predicates(generation, asserted))):
+        listed = " ".join(f"<{p}>" for p in predicates)
+        if generation.query(QueryRequest(f"ASK {{ VALUES ?p {{ {listed} }} ?s ?p ?o }}", default_graphs=[graph],
+                                         accept=["application/sparql-results+json"])).boolean():
+            return True
+    return False
 
 
 def _note(generation: GenerationBuilder, inferred: str, graphs: list[str], *, drop: bool = False) -> None:

@@ -105,13 +105,33 @@ def read_predicates(generation: GenerationBuilder, asserted: list[str]) -> list[
     properties, symmetric, transitive, chained or chain links. Triples of other predicates (labels, dates,
     notes: most of a graph) can neither take part in a derivation nor be derived, so the fixpoint need not see
     them."""
-    named = _iris(generation, "SELECT DISTINCT ?p WHERE { "
-                  "{ ?p rdfs:subPropertyOf|owl:equivalentProperty|owl:inverseOf ?x } "
-                  "UNION { ?x rdfs:subPropertyOf|owl:equivalentProperty|owl:inverseOf ?p } "
-                  "UNION { ?p a owl:SymmetricProperty } UNION { ?p a owl:TransitiveProperty } "
-                  "UNION { ?p owl:propertyChainAxiom ?chain } "
-                  "UNION { ?x owl:propertyChainAxiom/rdf:rest*/rdf:first ?p } FILTER(isIRI(?p)) }", asserted)
-    return sorted(set(named) | set(_SCHEMA_PREDICATES))
+    return _memoised(generation, "read-predicates", asserted, "SELECT DISTINCT ?p WHERE { "
+                     "{ ?p rdfs:subPropertyOf|owl:equivalentProperty|owl:inverseOf ?x } "
+                     "UNION { ?x rdfs:subPropertyOf|owl:equivalentProperty|owl:inverseOf ?p } "
+                     "UNION { ?p a owl:SymmetricProperty } UNION { ?p a owl:TransitiveProperty } "
+                     "UNION { ?p owl:propertyChainAxiom ?chain } "
+                     "UNION { ?x owl:propertyChainAxiom/rdf:rest*/rdf:first ?p } FILTER(isIRI(?p)) }")
+
+
+def body_predicates(generation: GenerationBuilder, asserted: list[str]) -> list[str]:
+    """The predicates a rule's body can read (a subset of :func:`read_predicates`, without the ones only
+    concluded, such as a super-property): a triple of another predicate takes part in no derivation."""
+    return _memoised(generation, "body-predicates", asserted, "SELECT DISTINCT ?p WHERE { "
+                     "{ ?p rdfs:subPropertyOf|owl:equivalentProperty|owl:inverseOf ?x } "
+                     "UNION { ?x owl:equivalentProperty|owl:inverseOf ?p } "
+                     "UNION { ?p a owl:SymmetricProperty } UNION { ?p a owl:TransitiveProperty } "
+                     "UNION { ?x owl:propertyChainAxiom/rdf:rest*/rdf:first ?p } FILTER(isIRI(?p)) }")
+
+
+def _memoised(generation: GenerationBuilder, kind: str, asserted: list[str], select: str) -> list[str]:
+    """The IRIs ``select`` finds in the schema, with :data:`_SCHEMA_PREDICATES`; memoised per generation like the
+    closures (:func:`prepare_schema`), since a write asks them to skip the rules for a change they cannot reach."""
+    memo_name = f"{kind} " + " ".join(sorted(asserted))
+    kept = SCHEMA_MEMO.get(generation.generation_id, memo_name)
+    if kept is None:
+        kept = tuple(sorted(set(_iris(generation, select, asserted)) | set(_SCHEMA_PREDICATES)))
+        SCHEMA_MEMO.put(generation.generation_id, memo_name, kept)
+    return list(kept)
 
 
 def _single(name: str, description: str, head: str, atom: str, schema: str, extra: str = "",

@@ -194,6 +194,7 @@ class EmbeddedStore(_ReadSide, GraphStore):
         self._workspace: ox.Store | None = None  # the writer's workspace and the generation it equals
         self._workspace_of: str | None = None
         self._workspace_token = uuid.uuid4().hex[:8]
+        self._collector: threading.Thread | None = None  # removing the generations a write made old
 
     # --- generations -------------------------------------------------------------------------------
     def current_path(self) -> str:
@@ -273,7 +274,13 @@ class EmbeddedStore(_ReadSide, GraphStore):
         builder.store = None  # type: ignore[assignment]  # close RocksDB before readers open it
         self._swap_current(name)
 
-    def _swap_current(self, name: str) -> None:
+    def _swap_current(self, name: str, *, collect_later: bool = False) -> None:
+        """Publish generation ``name``. ``collect_later``: the older generations are removed by a thread, after the
+        write is acknowledged (unlinking a generation's files is a fifth of a small write's time)."""
+        try:
+            previous: str | None = self._current_file.read_text().strip()
+        except FileNotFoundError:
+            previous = None
         tmp = self.store_dir / "CURRENT.tmp"
         with open(tmp, "w") as handle:
             handle.write(name + "\n")
@@ -286,7 +293,12 @@ class EmbeddedStore(_ReadSide, GraphStore):
         finally:
             os.close(dir_fd)
         log.info("published generation %s", name)
-        self._collect_garbage(keep=name)
+        if not collect_later:
+            self._collect_garbage(name, previous)
+            return
+        self._collector = threading.Thread(target=self._collect_garbage, args=(name, previous), daemon=True,
+                                           name="ecosystem-graph-collect-generations")
+        self._collector.start()
 
     # --- the writer's workspace (held under the write lock) ---------------------------------------------
     def _workspace_at(self, current: str) -> ox.Store:
@@ -310,7 +322,7 @@ class EmbeddedStore(_ReadSide, GraphStore):
             self._drop_workspace()
             shutil.rmtree(path, ignore_errors=True)
             raise
-        self._swap_current(name)
+        self._swap_current(name, collect_later=True)
         self._workspace_of = str(path)
 
     def _drop_workspace(self) -> None:
@@ -333,15 +345,13 @@ class EmbeddedStore(_ReadSide, GraphStore):
         shutil.rmtree(path, ignore_errors=True)
         log.info("discarded unfinished generation %s", path.name)
 
-    def _collect_garbage(self, keep: str) -> None:
-        """Keep the new and the previous generation (readers may still be on it); remove the rest,
-        including leftovers of killed loads."""
-        names = sorted(p.name for p in self._generations.iterdir() if p.is_dir())
-        older = [n for n in names if n < keep]
-        survivors = {keep, *(older[-1:])}
-        for name in names:
-            if name not in survivors:
-                shutil.rmtree(self._generations / name, ignore_errors=True)
+    def _collect_garbage(self, keep: str, previous: str | None) -> None:
+        """Keep the new generation and the one it replaced (readers may still be on it); remove the older ones,
+        including leftovers of killed loads. Newer ones are left alone: a later write may be building one while
+        this runs in the background."""
+        for folder in self._generations.iterdir():
+            if folder.name < keep and folder.name != previous and folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
 
     # --- reads -------------------------------------------------------------------------------------
     def _reader(self, path: str | None = None) -> ox.Store:
@@ -440,6 +450,8 @@ class EmbeddedStore(_ReadSide, GraphStore):
         if self._workspace is not None:
             with self._write_lock():
                 self._drop_workspace()
+        if self._collector is not None:
+            self._collector.join(timeout=60)
         if starting is not None and starting.exception() is None:  # waits for a pool still starting
             starting.result().close()
 

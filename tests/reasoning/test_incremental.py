@@ -81,3 +81,19 @@ def test_a_deleted_premise_takes_its_conclusions_but_not_the_ones_derived_otherw
     before = {f"{n0} <{_RDF}type> {c1}", f"{n0} <{_RDF}type> {c2}", f"{n0} {p0} {n1}", f"{n1} {p0} {n2}"}
     store = incrementally(schema, before, {f"{n0} <{_RDF}type> {c1}", f"{n1} {p0} {n2}"}, set())
     assert inferred_triples(store) == {f"{n0} <{_RDF}type> {c0}"}
+
+
+def test_a_change_no_rule_reads_skips_the_rules_but_not_what_a_removal_makes_derivable() -> None:
+    """p1 is a sub-property of p0: a p0 triple is only ever concluded, never read by a rule. Adding one changes
+    nothing inferred (it just stops being inferred); removing an asserted p0 triple that p1 still derives makes it
+    an inferred one. A p2 triple (no axiom names p2) is neither read nor concluded."""
+    p0, p1, p2 = _PROPS[:3]
+    n0, n1, n2 = _NODES[:3]
+    schema = [f"{p1} <http://www.w3.org/2000/01/rdf-schema#subPropertyOf> {p0} ."]
+    before = {f"{n0} {p1} {n1}", f"{n0} {p0} {n1}", f"{n1} {p2} {n2}"}
+    removed_derivable = incrementally(schema, before, {f"{n0} {p0} {n1}"}, set())
+    assert inferred_triples(removed_derivable) == {f"{n0} {p0} {n1}"}
+    added_concluded = incrementally(schema, before - {f"{n0} {p0} {n1}"}, set(), {f"{n0} {p0} {n1}", f"{n2} {p0} {n0}"})
+    assert inferred_triples(added_concluded) == set()  # the asserted triple is not also an inferred one
+    unrelated = incrementally(schema, before, {f"{n1} {p2} {n2}"}, {f"{n2} {p2} {n0}"})
+    assert inferred_triples(unrelated) == set()
