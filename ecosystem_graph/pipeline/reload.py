@@ -22,7 +22,7 @@ from pathlib import Path
 from ..config import Settings
 from ..reasoning.materialise import stats_graph_iri
 from ..search.follow import changed_resources
-from ..search.index import follow_change
+from ..search.following import following
 from ..sources.files import SourceFile
 from ..store import GenerationBuilder, GraphStore, QueryRequest, scratch_builder
 from ..store.formats import DATASET_MEDIA_TYPES
@@ -146,11 +146,10 @@ def apply(store: GraphStore, settings: Settings, files: list[SourceFile], todo: 
         started = time.perf_counter()
         touched = changed_resources(generation, [delta.added, delta.removed])
         delta.drop(generation)
-        if touched is not None:  # else the index is built whole on first use, as before
-            follow_change(store, generation, settings, previous=copied_from, iris=touched)
-        seconds["search index"] = time.perf_counter() - started
-        generation.all_changes_noted()  # the remote backend then sends just the change
-        generation.commit()
+        with following(store, generation, settings, previous=copied_from, iris=touched):
+            seconds["search index"] = time.perf_counter() - started
+            generation.all_changes_noted()  # the remote backend then sends just the change
+            generation.commit()
     save(settings, State.of(store, files, journal, settings))
     return inferred
 

@@ -27,7 +27,7 @@ from ..config import Settings
 from ..errors import NotFound, QueryError, SourceError, UnsupportedMediaType
 from ..reasoning.materialise import stats_graph_iri
 from ..search.follow import changed_resources
-from ..search.index import follow_change
+from ..search.following import following
 from ..sources.files import SourceFile, discover
 from ..store import GenerationBuilder, GraphStore, QueryRequest
 from ..store.formats import canonical
@@ -222,11 +222,10 @@ def _write_delta(store: GraphStore, settings: Settings, change: Callable[[Delta,
         gate_and_reason(generation, _gate_files(settings, generation), settings, delta=delta)
         touched = changed_resources(generation, [delta.added, delta.removed])
         delta.drop(generation)
-        if touched is not None:  # else the index is built whole on first use
-            follow_change(store, generation, settings, previous=copied_from, iris=touched)
-        generation.all_changes_noted()  # the remote backend then sends just the change
-        entry = Journal(settings.changes_dir).record_patch(delta.records)  # on disk before the write is acknowledged
-        generation.commit()
+        with following(store, generation, settings, previous=copied_from, iris=touched):
+            generation.all_changes_noted()  # the remote backend then sends just the change
+            entry = Journal(settings.changes_dir).record_patch(delta.records)  # on disk before it is acknowledged
+            generation.commit()
     if entry is not None:
         reload.after_write(settings, store, copied_from, entry.path.name)
     log.info("write committed (%d change record(s))", len(delta.records))

@@ -48,12 +48,17 @@ CREATE TABLE lemma (key TEXT NOT NULL, label INTEGER NOT NULL, PRIMARY KEY (key,
 -- labels per key, both tables together
 CREATE TABLE lemma_key (key TEXT PRIMARY KEY, labels INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE label_fts USING fts5(norm, content='label', content_rowid='id', tokenize='trigram');
+-- the generation the index is of ('generation'): writes update the file in place (.index.following)
+CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
 #: written to ``PRAGMA user_version``; an index file of another version is built again, not read
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _INDEXES = """
 CREATE INDEX label_norm ON label (norm);
 CREATE INDEX entity_kind ON entity (kind, rank);
+-- for a write's update of the index (.follow): the labels of a resource, the instances of a relabelled class
+CREATE INDEX label_entity ON label (entity);
+CREATE INDEX entity_class ON entity (class);
 """
 
 

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from ..errors import QueryError
+from ..store.memo import SCHEMA_MEMO
 from ..vocab import OWL, RDF, RDFS
 from .build import ALT, GAP, LABEL_PROPERTIES, display, key_rows, normalise, weight
 from .kinds import KIND_ORDER, Classifier, Queryable, select, values_block
@@ -93,7 +94,7 @@ def follow(db: sqlite3.Connection, target: Queryable, base_iri: str, iris: set[s
     :raises QueryError: an IRI that cannot be written in a query (build the index whole).
     """
     types = _types(target, iris)
-    classifier = Classifier.load(target, base_iri)
+    classifier = _classifier(target, base_iri)
     classified = {iri: (classifier.kind(types[iri]), classifier.most_specific(types[iri])) for iri in types}
     classes = {most for _kind, most in classified.values() if most}
     labels = _labels(target, iris | classes)
@@ -133,6 +134,18 @@ def follow(db: sqlite3.Connection, target: Queryable, base_iri: str, iris: set[s
             db.execute("UPDATE entity SET class_ru = ?, class_en = ? WHERE class = ?",
                        (now.get("ru"), now.get("en"), iri))
     return _insert_labels(db, inserts)
+
+
+def _classifier(target: Queryable, base_iri: str) -> Classifier:
+    """The class hierarchy of ``target``, read once per generation (:mod:`..store.memo`: a write that leaves the
+    schema alone carries it to the next; a change of the hierarchy builds the index whole, without this)."""
+    generation_id = getattr(target, "generation_id", None)
+    generation_id = generation_id if isinstance(generation_id, str) else None  # a store's is a method: not kept
+    kept = SCHEMA_MEMO.get(generation_id, f"search-classifier {base_iri}")
+    if kept is None:
+        kept = Classifier.load(target, base_iri)
+        SCHEMA_MEMO.put(generation_id, f"search-classifier {base_iri}", kept)
+    return kept
 
 
 def _drop_labels(db: sqlite3.Connection, entity: int, wanted: Counter[LabelKey]) -> list[LabelKey]:

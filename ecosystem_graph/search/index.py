@@ -18,28 +18,27 @@ The embedded store gets its index as ``{store_dir}/search/{generation}.sqlite``,
 after reasoning (:func:`build_index`), so it is ready when the generation is published; other backends and
 generations written without the loader (Graph Store writes) get theirs built on first use
 (:func:`index_for`). The index is read from three SELECTs over the store: labels, asserted types and the
-subclass closure. A write that states its change gets a copy of the previous generation's index updated for the
-resources it touched (:func:`follow_change`, :mod:`.follow`), written before the generation is published.
+subclass closure. A write that states its change updates the previous generation's index file in place for the
+resources it touched (:mod:`.following`, :mod:`.follow`), committed when its generation is published.
 """
 
 from __future__ import annotations
 
 import heapq
+import json
 import logging
 import os
-import shutil
 import sqlite3
 import threading
-import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Settings
-from ..errors import QueryError
 from ..store import GenerationBuilder, GraphStore
 from .build import LANGUAGES, SCHEMA_VERSION, fill, normalise
-from .follow import follow
 from .kinds import Queryable, local_name
 from .matching import WHOLE, QueryWord, lemma_tier, read_query
 
@@ -47,6 +46,7 @@ log = logging.getLogger(__name__)
 
 MAX_LIMIT = 50
 _KEEP_FILES = 3  # index files kept in store_dir/search (the current generation's and the ones before)
+_KEEP_LINKS = 8  # generations made by writes whose index file is named (the newest ones)
 
 #: candidate labels per tier, best first (label ids follow entity weight, then label length)
 _TIERS = (
@@ -144,8 +144,22 @@ class SearchIndex:
 
     @classmethod
     def open(cls, path: Path) -> SearchIndex:
-        db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        # not opened immutable: a write updates the file in place (:func:`following`); each read is one snapshot
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         return cls(db, path=path)
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """The index as one committed state, while a writer may be updating the file."""
+        with self._lock:
+            if self._db.in_transaction:  # an index in memory being written (it is the only one that sees it)
+                yield self._db
+                return
+            self._db.execute("BEGIN")
+            try:
+                yield self._db
+            finally:
+                self._db.execute("COMMIT")
 
     def search(self, text: str, *, lang: str = "ru", limit: int = 10) -> list[Hit]:
         """The best ``limit`` resources with a label matching ``text``, ranked.
@@ -159,10 +173,17 @@ class SearchIndex:
             return []
         query = read_query(q)
         params = {"q": q, "first": q.split()[0], "match": '"' + q + '"', "k": 4 * limit}
-        with self._lock:
-            ids = {row[0] for sql in (_TIERS if len(q) >= 3 else _TIERS[:3]) for row in self._db.execute(sql, params)}
+        with self._snapshot() as db:
+            ids = {row[0] for sql in (_TIERS if len(q) >= 3 else _TIERS[:3]) for row in db.execute(sql, params)}
             ids |= self._lemma_candidates(query, 4 * limit)
-            rows = self._db.execute(_CANDIDATES.format(ids=",".join(map(str, ids)))).fetchall() if ids else []
+            rows = db.execute(_CANDIDATES.format(ids=",".join(map(str, ids)))).fetchall() if ids else []
+            top, entries = self._ranked(q, query, lang, limit, rows)
+        return [Hit(entries[entity], matched, matched_lang, order[0])
+                for entity, (_pick, order, matched, matched_lang) in top]
+
+    def _ranked(self, q: str, query: tuple[QueryWord, ...], lang: str, limit: int,
+                rows: list[tuple]) -> tuple[list[tuple[int, tuple]], dict[int, Entry]]:
+        """The best ``limit`` entities of the candidate label ``rows`` and their entries (read in the snapshot)."""
         best: dict[int, tuple] = {}
         for _id, entity, matched, matched_lang, norm, alt, weight, rank, iri, keys in rows:
             tier, partial = _literal_tier(q, norm)
@@ -175,9 +196,7 @@ class SearchIndex:
             if entity not in best or pick < best[entity][0]:
                 best[entity] = (pick, (tier, partial, weight, len(norm), rank, alt, iri), matched, matched_lang)
         top = sorted(best.items(), key=lambda item: item[1][1])[:limit]
-        entries = self._by_id([entity for entity, _ in top])
-        return [Hit(entries[entity], matched, matched_lang, order[0])
-                for entity, (_pick, order, matched, matched_lang) in top]
+        return top, self._by_id([entity for entity, _ in top])
 
     def _lemma_candidates(self, query: tuple[QueryWord, ...], k: int) -> set[int]:
         """The first ``k`` labels (in id order) whose words match every query word by lemma keys.
@@ -250,14 +269,14 @@ class SearchIndex:
         return exact, _UNBOUNDED if total > _SCAN or keys > _SCAN else int(total)
 
     def _by_id(self, ids: list[int]) -> dict[int, Entry]:
+        """(Within :meth:`_snapshot`.)"""
         sql = f"SELECT id, {_COLUMNS} FROM entity WHERE id IN ({','.join(map(str, ids))})"
-        with self._lock:
-            return {row[0]: _entry(row[1:]) for row in self._db.execute(sql)} if ids else {}
+        return {row[0]: _entry(row[1:]) for row in self._db.execute(sql)} if ids else {}
 
     def entries(self, iris: list[str]) -> dict[str, Entry]:
         """The known resources among ``iris``."""
         out: dict[str, Entry] = {}
-        with self._lock:
+        with self._snapshot():
             for start in range(0, len(iris), 500):
                 chunk = iris[start:start + 500]
                 sql = f"{_ENTRY} WHERE iri IN ({','.join('?' * len(chunk))})"
@@ -267,12 +286,12 @@ class SearchIndex:
     def of_kinds(self, kinds: tuple[str, ...], *, limit: int) -> list[Entry]:
         """Resources of the given kinds, in kind order, at most ``limit``."""
         sql = f"{_ENTRY} WHERE kind IN ({','.join('?' * len(kinds))}) ORDER BY rank, iri LIMIT ?"
-        with self._lock:
+        with self._snapshot():
             return [_entry(row) for row in self._db.execute(sql, (*kinds, limit))]
 
     def size(self) -> tuple[int, int]:
         """(resources, labels)."""
-        with self._lock:
+        with self._snapshot():
             return (self._db.execute("SELECT count(*) FROM entity").fetchone()[0],
                     self._db.execute("SELECT count(*) FROM label").fetchone()[0])
 
@@ -281,8 +300,9 @@ class SearchIndex:
             self._db.close()
 
 
-def build(target: Queryable, base_iri: str, *, path: Path | None = None) -> SearchIndex:
-    """Build the index of ``target`` in memory, or at ``path`` (written beside it, then renamed into place)."""
+def build(target: Queryable, base_iri: str, *, path: Path | None = None, generation: str | None = None) -> SearchIndex:
+    """Build the index of ``target`` in memory, or at ``path`` (written beside it, then renamed into place) as the
+    index of ``generation``."""
     if path is None:
         db = sqlite3.connect(":memory:", check_same_thread=False)
         fill(db, target, base_iri)
@@ -295,27 +315,34 @@ def build(target: Queryable, base_iri: str, *, path: Path | None = None) -> Sear
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
         fill(db, target, base_iri)
+        db.execute("INSERT INTO state VALUES ('generation', ?)", (generation or "",))
+        db.commit()
+        db.execute("PRAGMA journal_mode=WAL")  # later writes update it in place, readers reading on meanwhile
     finally:
         db.close()
     os.replace(tmp, path)
-    _drop_old_files(path.parent, keep=path)
+    drop_old_files(path.parent, keep=path)
     return SearchIndex.open(path)
 
 
-def _version(path: Path) -> int:
+def version(path: Path) -> int:
     """The schema version an index file was written with (an older release's file is built again)."""
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db = sqlite3.connect(path)
     try:
         return int(db.execute("PRAGMA user_version").fetchone()[0])
     finally:
         db.close()
 
 
-def _drop_old_files(folder: Path, *, keep: Path) -> None:
+def drop_old_files(folder: Path, *, keep: Path) -> None:
+    """Keep the newest index files (and the links of generations to them, :mod:`.following`)."""
     files = sorted(folder.glob("*.sqlite"))
     for old in files[:-_KEEP_FILES]:
         if old != keep:
-            old.unlink(missing_ok=True)
+            for part in (old, old.with_name(old.name + "-wal"), old.with_name(old.name + "-shm")):
+                part.unlink(missing_ok=True)
+    for link in sorted(folder.glob("*.link"))[:-_KEEP_LINKS]:
+        link.unlink(missing_ok=True)
 
 
 # --- one index per store and generation ---------------------------------------------------------------
@@ -323,29 +350,57 @@ _indexes: weakref.WeakKeyDictionary[GraphStore, dict[str | None, SearchIndex]] =
 _lock = threading.Lock()
 
 
-def _file(settings: Settings, generation: str | None) -> Path | None:
+def own_file(settings: Settings, generation: str | None) -> Path | None:
+    """Where a generation's index is built (the embedded store only)."""
     if settings.backend != "embedded" or not generation:
         return None
     return settings.store_dir / "search" / f"{generation}.sqlite"
 
 
-def _remember(store: GraphStore, generation: str | None, index: SearchIndex) -> SearchIndex:
+def _file(settings: Settings, generation: str | None) -> Path | None:
+    """The index file that serves ``generation``: its own, or the one a write updated for it in place (named by
+    ``{generation}.link``), or None when there is none (build it)."""
+    path = own_file(settings, generation)
+    if path is None or path.exists():
+        return path
+    try:
+        linked = path.with_name(json.loads(path.with_suffix(".link").read_text())["file"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return path
+    return linked if linked.exists() else path
+
+
+def remember(store: GraphStore, generation: str | None, index: SearchIndex) -> SearchIndex:
     """Keep the index of ``generation`` and of the one before (the loader indexes a generation before it is
     published, and readers may still be on the old one); older ones are dropped, not closed: a request may
     still be reading one, and its connection closes when the last reference goes."""
-    known = _indexes.setdefault(store, {})
-    known.pop(generation, None)
-    known[generation] = index
-    for old in list(known)[:-2]:
-        del known[old]
-    return index
+    with _lock:
+        known = _indexes.setdefault(store, {})
+        known.pop(generation, None)
+        known[generation] = index
+        for old in list(known)[:-2]:
+            del known[old]
+        return index
+
+
+def known(store: GraphStore, generation: str | None) -> SearchIndex | None:
+    with _lock:
+        return _indexes.get(store, {}).get(generation)
+
+
+def reader_of(store: GraphStore, path: Path) -> SearchIndex:
+    """A reader of the index file ``path``: the one this process has open (a write updates the file it reads),
+    else a new one."""
+    with _lock:
+        found = next((i for i in _indexes.get(store, {}).values() if i.path == path), None)
+    return found or SearchIndex.open(path)
 
 
 def build_index(store: GraphStore, generation: GenerationBuilder, settings: Settings) -> SearchIndex:
     """Index a generation under construction (the loader calls this just before it commits)."""
-    index = build(generation, settings.base_iri, path=_file(settings, generation.generation_id))
-    with _lock:
-        return _remember(store, generation.generation_id, index)
+    index = build(generation, settings.base_iri, path=own_file(settings, generation.generation_id),
+                  generation=generation.generation_id)
+    return remember(store, generation.generation_id, index)
 
 
 def index_for(store: GraphStore, settings: Settings) -> SearchIndex:
@@ -354,83 +409,14 @@ def index_for(store: GraphStore, settings: Settings) -> SearchIndex:
     :raises StoreUnavailable: nothing has been loaded yet.
     """
     generation = store.generation_id()
-    with _lock:
-        known = _indexes.get(store, {})
-        if generation in known:
-            return known[generation]
+    found = known(store, generation)
+    if found is not None:
+        return found
+    with _lock:  # one build at a time
         path = _file(settings, generation)
-        if path is not None and path.exists() and _version(path) == SCHEMA_VERSION:
+        if path is not None and path.exists() and version(path) == SCHEMA_VERSION:
             index = SearchIndex.open(path)
         else:
             log.info("building the search index of generation %s on first use", generation)
-            index = build(store, settings.base_iri, path=path)
-        return _remember(store, generation, index)
-
-
-def follow_change(store: GraphStore, generation: GenerationBuilder, settings: Settings, *, previous: str | None,
-                  iris: set[str]) -> SearchIndex | None:
-    """Index a generation made from ``previous`` by a change that touched the entries of ``iris``
-    (:func:`.follow.changed_resources`): a copy of ``previous``'s index with those entries read again. None when
-    there is no index of ``previous`` to start from or the change cannot be followed: the generation then gets its
-    index built whole on first use, as before.
-    """
-    started = time.perf_counter()
-    source, path = _file(settings, previous), _file(settings, generation.generation_id)
-    if source is None or path is None:  # an index in memory: copied through SQLite's backup API
-        with _lock:
-            before = _indexes.get(store, {}).get(previous)
-            if before is not None and before.path is None and not iris:  # nothing indexed changed: the same index
-                return _remember(store, generation.generation_id, before)
-        if before is None or before.path is not None:
-            return None
-        db = sqlite3.connect(":memory:", check_same_thread=False)
-        with before._lock:
-            before._db.backup(db)
-        if not _apply(db, generation, settings, iris, started):
-            db.close()
-            return None
-        with _lock:
-            return _remember(store, generation.generation_id, SearchIndex(db))
-    if not source.exists() or _version(source) != SCHEMA_VERSION:
-        return None
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.unlink(missing_ok=True)
-    if not iris:  # nothing indexed changed: the same file, under the new generation's name too (never written to)
-        try:
-            os.link(source, tmp)
-        except OSError:
-            shutil.copyfile(source, tmp)
-        os.replace(tmp, path)
-        _drop_old_files(path.parent, keep=path)
-        with _lock:
-            return _remember(store, generation.generation_id, SearchIndex.open(path))
-    shutil.copyfile(source, tmp)
-    log.info("search index: copied in %.3f s", time.perf_counter() - started)
-    db = sqlite3.connect(tmp)
-    try:
-        db.execute("PRAGMA journal_mode=OFF")
-        db.execute("PRAGMA synchronous=OFF")
-        done = _apply(db, generation, settings, iris, started)
-    finally:
-        db.close()
-    if not done:
-        tmp.unlink(missing_ok=True)
-        return None
-    os.replace(tmp, path)
-    _drop_old_files(path.parent, keep=path)
-    with _lock:
-        return _remember(store, generation.generation_id, SearchIndex.open(path))
-
-
-def _apply(db: sqlite3.Connection, generation: GenerationBuilder, settings: Settings, iris: set[str],
-           started: float) -> bool:
-    """Update ``db`` for the entries of ``iris`` and commit; False (nothing committed) when it cannot."""
-    try:
-        if not follow(db, generation, settings.base_iri, iris):
-            return False
-        db.commit()
-    except (QueryError, sqlite3.Error) as error:
-        log.warning("the search index could not follow the change (%s); it is built on first use", error)
-        return False
-    log.info("search index follows the change: %d resource(s) in %.3f s", len(iris), time.perf_counter() - started)
-    return True
+            index = build(store, settings.base_iri, path=own_file(settings, generation), generation=generation)
+    return remember(store, generation, index)

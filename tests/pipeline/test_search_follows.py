@@ -111,13 +111,37 @@ def test_the_index_after_random_writes_is_the_full_build(followed: tuple[GraphSt
         assert results(mine) == results(whole)
 
 
-def test_a_write_of_nothing_indexed_shares_the_file(followed: tuple[GraphStore, Settings]) -> None:
+def test_writes_update_one_file_in_place(followed: tuple[GraphStore, Settings]) -> None:
+    """No copy of the index per write: the generations of a write of nothing indexed and of a new label are served
+    by the file of the loaded one, and a reader still on the old generation reads on meanwhile."""
     store, settings = followed
-    before = search.index_for(store, settings).path
+    loaded = search.index_for(store, settings)
+    before = loaded.path
     writes.update(store, settings, f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{ID}organization/r1> <{RDFS}comment> "x" }} }}')
-    after = search._file(settings, store.generation_id())
-    assert before is not None and after is not None and after != before
-    assert after.stat().st_ino == before.stat().st_ino
+    assert search._file(settings, store.generation_id()) == before
+    writes.update(store, settings, f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{ID}organization/r1> <{RDFS}label> '
+                                   '"Лабиринт"@ru } }')
+    assert search._file(settings, store.generation_id()) == before
+    assert before is not None and sorted(p.name for p in before.parent.glob("*.sqlite")) == [before.name]
+    assert [h.entry.iri for h in search.index_for(store, settings).search("лабиринт")] == [f"{ID}organization/r1"]
+    assert [h.entry.iri for h in loaded.search("лабиринт")] == [f"{ID}organization/r1"]  # same file, newer state
+
+
+def test_a_write_that_fails_after_the_index_followed_leaves_it_as_it_was(followed: tuple[GraphStore, Settings]) -> None:
+    store, settings = followed
+    generation = store.generation_id()
+    settings.changes_dir.parent.mkdir(parents=True, exist_ok=True)
+    settings.changes_dir.write_text("not a folder")  # the journal cannot be written: the write fails before publishing
+    with pytest.raises(OSError):
+        writes.update(store, settings, f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{ID}organization/r2> <{RDFS}label> '
+                                       '"Лабиринт"@ru } }')
+    assert store.generation_id() == generation
+    assert search.index_for(store, settings).search("лабиринт") == []
+    assert not list(settings.store_dir.glob("search/*.link"))
+    settings.changes_dir.unlink()
+    writes.update(store, settings, f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{ID}organization/r3> <{RDFS}label> '
+                                   '"Лабиринт"@ru } }')
+    assert [h.entry.iri for h in search.index_for(store, settings).search("лабиринт")] == [f"{ID}organization/r3"]
 
 
 def test_a_class_relabelled_is_shown_so_beside_its_instances(followed: tuple[GraphStore, Settings]) -> None:
