@@ -118,6 +118,8 @@ class Settings:
     query_workers: int = Field(
         default=2, ge=0, description="Query processes (embedded store); 0 runs queries in-process, with no hard timeout"
     )
+    write_process: bool = Field(default=True, description="A server runs writes in a process of its own "
+                                "(embedded store), so that they do not hold up the reads it is answering")
     allow_service: bool = Field(default=False, description="Allow SERVICE (federated queries); query processes "
                                 "are cut off from the network unless it is set")
     allow_graph_management: bool = Field(

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..config import Settings, get_settings
+from ..pipeline.writer import close_writer, writer_for
 from ..store import GraphStore, open_store
 from . import docs, editor, errors, explore, health, linked_data, named_queries, reconcile, search, service, sparql
 from . import graph_store as gsp
@@ -28,7 +29,10 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         # the query processes start in the background (unless `serve` started them already), beside the
         # server's own start; the first query waits for the first of them to be ready, not for all
         graph_store.warm_up()
+        if settings.api_token is not None:  # writes are possible: their process starts beside the server's start
+            writer_for(graph_store, settings).start()
         yield
+        close_writer(graph_store)
         graph_store.close()
 
     app = routes_app(settings, graph_store, lifespan=lifespan)

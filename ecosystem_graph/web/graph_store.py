@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile
 
 from ..errors import NotAcceptable, QueryError
 from ..pipeline import writes
+from ..pipeline.writer import writer_for
 from ..store.formats import GRAPH_MEDIA_TYPES
 from ..syntax import protocol
 from ..views import graphs
@@ -86,7 +87,7 @@ async def put_graph(request: Request, store: StoreDep, settings: SettingsDep, wh
     _need_graph(where)
     media_type = writes.body_media_type(request.headers.get("content-type"))
     body = await request.body()
-    created = await run_in_threadpool(writes.replace_graph, store, settings, where.graph, body, media_type)
+    created = await writer_for(store, settings).run("replace_graph", where.graph, body, media_type)
     return Response(status_code=201 if created else 204)
 
 
@@ -94,7 +95,7 @@ async def post_graph(request: Request, store: StoreDep, settings: SettingsDep, w
                      _writer: WriterDep) -> Response:
     bodies = await _bodies(request)
     graph = writes.new_graph_iri(settings.base_iri) if where.is_store else where.graph
-    created = await run_in_threadpool(writes.add_to_graph, store, settings, graph, bodies)
+    created = await writer_for(store, settings).run("add_to_graph", graph, bodies)
     if where.is_store:
         return Response(status_code=201, headers={"Location": str(graph)})
     return Response(status_code=201 if created else 204)
@@ -102,7 +103,7 @@ async def post_graph(request: Request, store: StoreDep, settings: SettingsDep, w
 
 async def delete_graph(store: StoreDep, settings: SettingsDep, where: TargetDep, _writer: WriterDep) -> Response:
     _need_graph(where)
-    await run_in_threadpool(writes.drop_graph, store, settings, where.graph)
+    await writer_for(store, settings).run("drop_graph", where.graph)
     return Response(status_code=204)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..config import Settings
+from ..pipeline.writer import close_writer, writer_for
 from ..store import GraphStore
 from .caching import GenerationCaching
 from .fast_lane import SparqlFastLane
@@ -105,6 +106,8 @@ class ServingApp:
                     # the query processes and the application start in the background, beside the server's own
                     # start; the first query waits for neither (point lookups are answered here)
                     self.store.warm_up()
+                    if self.settings.api_token is not None:  # writes are possible: their process starts too
+                        writer_for(self.store, self.settings).start()
                     self.build()
                 except Exception:
                     await send({"type": "lifespan.startup.failed", "message": traceback.format_exc()})
@@ -112,6 +115,7 @@ class ServingApp:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 try:
+                    close_writer(self.store)
                     self.store.close()
                 except Exception:
                     await send({"type": "lifespan.shutdown.failed", "message": traceback.format_exc()})

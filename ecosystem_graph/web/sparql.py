@@ -13,11 +13,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from ..config import Settings
 from ..errors import QueryError
-from ..pipeline import writes
+from ..pipeline.writer import writer_for
 from ..store import GraphStore, Term
 from ..syntax import protocol
 from .answer import answer_query
@@ -89,9 +88,9 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) 
     if operation.is_update:
         check_token(settings, bearer_token(request))
         assert operation.update is not None
-        await run_in_threadpool(writes.update, store, settings, operation.update, base_iri=settings.base_iri,
-                                using_graphs=operation.using_graphs,
-                                using_named_graphs=operation.using_named_graphs)
+        await writer_for(store, settings).run("update", operation.update, base_iri=settings.base_iri,
+                                              using_graphs=operation.using_graphs,
+                                              using_named_graphs=operation.using_named_graphs)
         return Response(status_code=204)
     return await _answer(request, store, settings, operation, params)
 

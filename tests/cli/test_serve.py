@@ -131,8 +131,9 @@ def test_an_http_process_that_dies_is_replaced(mini_settings: Settings) -> None:
 
 
 def test_writes_through_every_http_process_all_stay(mini_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each forked HTTP process writes in a workspace of its own (store/embedded.py); a write that lands on the
-    other process than the one before finds its workspace behind and copies it again, so no write is lost."""
+    """Each forked HTTP process writes through a write process of its own (pipeline/writer.py), in a workspace of
+    its own (store/embedded.py); a write that lands on the other HTTP process than the one before finds that
+    workspace behind and copies it again, so no write is lost."""
     token = "serve-writes-token"
     monkeypatch.setenv("ECOSYSTEM_GRAPH_API_TOKEN", token)
     with serving(mini_settings, "--workers", "2") as (process, url):
@@ -150,8 +151,10 @@ def test_writes_through_every_http_process_all_stay(mini_settings: Settings, mon
                                                  "<http://www.w3.org/2000/01/rdf-schema#comment> \"w\" }"},
                            headers={"Accept": "application/sparql-results+json"}, timeout=PATIENCE).json()
         assert sorted(b["s"]["value"] for b in found["results"]["bindings"]) == sorted(names)
-        workspaces = {p.name.split("-")[0] for p in (mini_settings.store_dir / "workspaces").iterdir()}
-        assert workspaces <= {str(pid) for pid in http_processes(process.pid)}
+        workspaces = {int(p.name.split("-")[0]) for p in (mini_settings.store_dir / "workspaces").iterdir()}
+        writers = {pid for http in http_processes(process.pid) for pid in children(http)
+                   if "multiprocessing.spawn" in command_line(pid)}
+        assert workspaces and workspaces <= writers  # writes ran in the write processes, not the HTTP ones
         stop(process)
 
 
