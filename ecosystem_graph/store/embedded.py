@@ -275,8 +275,8 @@ class EmbeddedStore(_ReadSide, GraphStore):
         self._swap_current(name)
 
     def _swap_current(self, name: str, *, collect_later: bool = False) -> None:
-        """Publish generation ``name``. ``collect_later``: the older generations are removed by a thread, after the
-        write is acknowledged (unlinking a generation's files is a fifth of a small write's time)."""
+        """Publish generation ``name``. ``collect_later``: the older generations' files are removed by a thread,
+        after the write is acknowledged (unlinking a generation's files is a fifth of a small write's time)."""
         try:
             previous: str | None = self._current_file.read_text().strip()
         except FileNotFoundError:
@@ -293,11 +293,12 @@ class EmbeddedStore(_ReadSide, GraphStore):
         finally:
             os.close(dir_fd)
         log.info("published generation %s", name)
+        self._collect_garbage(name, previous)
         if not collect_later:
-            self._collect_garbage(name, previous)
+            self._empty_trash()
             return
-        self._collector = threading.Thread(target=self._collect_garbage, args=(name, previous), daemon=True,
-                                           name="ecosystem-graph-collect-generations")
+        self._collector = threading.Thread(target=self._empty_trash, daemon=True,
+                                           name="ecosystem-graph-remove-old-generations")
         self._collector.start()
 
     # --- the writer's workspace (held under the write lock) ---------------------------------------------
@@ -346,11 +347,20 @@ class EmbeddedStore(_ReadSide, GraphStore):
         log.info("discarded unfinished generation %s", path.name)
 
     def _collect_garbage(self, keep: str, previous: str | None) -> None:
-        """Keep the new generation and the one it replaced (readers may still be on it); remove the older ones,
-        including leftovers of killed loads. Newer ones are left alone: a later write may be building one while
-        this runs in the background."""
+        """Keep the new generation and the one it replaced (readers may still be on it); move the older ones,
+        leftovers of killed loads included, to the trash (one rename each: removing their files is left to
+        :meth:`_empty_trash`). Newer ones are left alone: another writer may be building one."""
+        trash = self.store_dir / "trash"
         for folder in self._generations.iterdir():
             if folder.name < keep and folder.name != previous and folder.is_dir():
+                trash.mkdir(exist_ok=True)
+                os.replace(folder, trash / folder.name)
+
+    def _empty_trash(self) -> None:
+        """Remove what :meth:`_collect_garbage` moved out (a process killed meanwhile leaves it to the next)."""
+        trash = self.store_dir / "trash"
+        if trash.is_dir():
+            for folder in trash.iterdir():
                 shutil.rmtree(folder, ignore_errors=True)
 
     # --- reads -------------------------------------------------------------------------------------
