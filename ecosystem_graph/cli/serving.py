@@ -7,7 +7,7 @@ process only supervises: it replaces an HTTP process that dies, and SIGINT or SI
 
 Forking is safe because this process has no other thread and has never opened the store (RocksDB's background
 threads would not exist in the children): ``serve`` checks whether the store needs a build in a child process
-when it is to fork (:func:`in_child`), and starts no query worker here.
+when it is to fork (:func:`start_child`), and starts no query worker here.
 """
 
 from __future__ import annotations
@@ -104,13 +104,25 @@ def run(settings: Settings, graph_store: GraphStore, *, workers: int, access_log
         sys.exit(code)
 
 
-def in_child(function: Callable[[], None]) -> int:
-    """Run ``function`` in a forked process (so that what it opens stays there); its exit code."""
+def start_child(function: Callable[[], None]) -> BaseProcess:
+    """``function`` running in a forked process, started."""
     child = _fork.Process(target=function, name="ecosystem-graph-serve-check")
     child.start()
+    return child
+
+
+def exit_code(child: BaseProcess) -> int:
+    """The exit code of ``child``, once it has ended."""
     child.join()
     code = child.exitcode or 0
     return code if code >= 0 else 1  # killed by a signal: a failure
+
+
+def import_server() -> None:
+    """Import what :func:`run` serves with (uvicorn, the serving application), ahead of it."""
+    import uvicorn  # noqa: F401
+
+    from ..web import server_protocol, serving_app  # noqa: F401
 
 
 class Supervisor:
@@ -142,11 +154,12 @@ class Supervisor:
             os.write(wake_w, b"\0")
 
         previous: dict[int, Any] = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-        log.info("started parent process [%d] of %d HTTP processes", os.getpid(), self.processes)
         failed = 0
         try:
             for _ in range(self.processes):
                 self._start(sock, previous, (wake_r, wake_w))
+            # said once they are started: the first record imports rich (cli/console.py), which they need not wait for
+            log.info("started parent process [%d] of %d HTTP processes", os.getpid(), self.processes)
             while not stopping and not failed:
                 wait([*(c.sentinel for c in self.children if c.exitcode is None), wake_r], timeout=RESTART_DELAY)
                 failed = self._replace_dead(sock, previous, (wake_r, wake_w))
