@@ -99,7 +99,7 @@ def run(settings: Settings, graph_store: GraphStore, *, workers: int, access_log
         uvicorn.run(app, **options)
         return
     graph_store.close()
-    code = Supervisor(uvicorn.Config(app, **options), workers).run()
+    code = Supervisor(uvicorn.Config(app, **options), workers, first=lambda: open_soon(graph_store)).run()
     if code:
         sys.exit(code)
 
@@ -125,10 +125,22 @@ def import_server() -> None:
     from ..web import server_protocol, serving_app  # noqa: F401
 
 
+def open_soon(graph_store: GraphStore) -> None:
+    """Read the store once in a thread, so that its files are open (a few tens of milliseconds) by the time the
+    first request comes, not opened by it; an HTTP process calls this as soon as it is forked."""
+    def read() -> None:
+        try:
+            graph_store.is_empty()  # the cheapest read of the interface: it opens what every query reads
+        except Exception as error:  # the first request opens it again, and answers the cause
+            log.debug("the store could not be read ahead of the first request: %s", error)
+
+    threading.Thread(target=read, daemon=True, name="ecosystem-graph-open").start()
+
+
 class Supervisor:
-    """``processes`` forked HTTP processes on one listening socket; each calls ``first`` as soon as it is forked.
-    (``serve`` passes nothing: each process's store starts its query processes from the lifespan, once the process
-    listens, so that on a busy machine their start does not delay the first answer, which needs none of them.)"""
+    """``processes`` forked HTTP processes on one listening socket; each calls ``first`` as soon as it is forked
+    (``serve`` opens the store there, :func:`open_soon`; each process's query processes start after its first
+    answer, web/serving_app.py, so that on a busy machine their start does not delay it)."""
 
     def __init__(self, config: uvicorn.Config, processes: int, first: Callable[[], None] = lambda: None):
         self.config = config
@@ -142,6 +154,7 @@ class Supervisor:
         if threading.active_count() > 1:  # pragma: no cover - a programming error, not a user's
             raise RuntimeError("HTTP processes are forked from a process with a single thread")
         self.config.load()  # import and wrap the application once, here
+        self.config.get_loop_factory()  # and the event loop's module (uvloop), not in each HTTP process
         sock = self.config.bind_socket()
         # multiprocessing's resource tracker (a process, no thread), which the query pools would otherwise each
         # start for themselves: the HTTP processes inherit it

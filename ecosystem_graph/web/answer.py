@@ -6,10 +6,9 @@ application has been imported, which is what lets ``serve`` answer its first que
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
 
 from ..config import Settings
 from ..search import text_query
@@ -19,8 +18,13 @@ from ..syntax.bounded import is_bounded
 from ..syntax.reading import is_read
 from .negotiation import sparql_media_types
 
+if TYPE_CHECKING:
+    from starlette.responses import Response
+
 
 def result_response(output: QueryOutput) -> Response:
+    from starlette.responses import Response  # the fast lane sends without it (result_start)
+
     return Response(output.body, media_type=output.media_type, headers={"Vary": "Accept"})
 
 
