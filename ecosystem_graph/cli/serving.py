@@ -171,10 +171,13 @@ class Supervisor:
         try:
             for _ in range(self.processes):
                 self._start(sock, previous, (wake_r, wake_w))
-            # said once they are started: the first record imports rich (cli/console.py), which they need not wait for
-            log.info("started parent process [%d] of %d HTTP processes", os.getpid(), self.processes)
+            said = False
             while not stopping and not failed:
                 wait([*(c.sentinel for c in self.children if c.exitcode is None), wake_r], timeout=RESTART_DELAY)
+                if not said:  # once they have had a moment: the first record imports rich (cli/console.py), whose
+                    # import would take the CPU the HTTP processes' first answers need
+                    log.info("started parent process [%d] of %d HTTP processes", os.getpid(), self.processes)
+                    said = True
                 failed = self._replace_dead(sock, previous, (wake_r, wake_w))
         finally:
             self._stop_all()
