@@ -107,7 +107,8 @@ def section(ours: list[float], theirs: list[float], command: str, load_before: s
     return [HEADING, "", f"`{command}`, run {started} (load average before: {load_before}, after: "
             f"{load_average()}). From launching the server over the project's data to its first 200 answer to a "
             f"point query (`{POINT}`), polled every 2 ms; `ecosystem-graph serve` as the README starts it (one HTTP "
-            "process per core, each with its query processes; the result cache off), `oxigraph serve` on a copy "
+            "process per core, each with its query processes, which it starts after its first answer; the result cache "
+            "off), `oxigraph serve` on a copy "
             "of the same generation; alternating runs.", "",
             "| server | median | fastest | slowest |", "|---|---|---|---|",
             row.format("ecosystem-graph serve", median(ours), min(ours), max(ours)),

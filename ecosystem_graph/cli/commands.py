@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -20,10 +19,8 @@ from ..config import Settings
 from ..errors import ConfigError, NotFound, QueryError, SourceError
 from ..store import GraphStore, QueryRequest, formats, open_store
 from . import serving
-from .console import EXIT_CHECKS_FAILED, configure_logging, console, out, report_errors
-
-if TYPE_CHECKING:
-    from ..pipeline import load as loader
+from .console import EXIT_CHECKS_FAILED, configure_logging, console, out, progress_bar
+from .settings import settings_from
 
 app = typer.Typer(help="A knowledge graph of the biomedical innovation ecosystem.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -36,32 +33,6 @@ BaseOpt = Annotated[str | None, typer.Option("--base-iri", help="Base IRI of the
 
 class State:
     verbose: bool = False
-
-
-def settings_from(project: Path | None = None, store: Path | None = None, backend: str | None = None,
-                  base_iri: str | None = None, **more: object) -> Settings:
-    """Environment first, CLI flags override."""
-    overrides = {k: v for k, v in {"project_dir": project, "store_path": store, "backend": backend,
-                                   "base_iri": base_iri, **more}.items() if v is not None}
-    try:
-        return Settings(**overrides)
-    except ValueError as error:
-        raise ConfigError(str(error)) from None
-
-
-@contextmanager
-def progress_bar(enabled: bool = True) -> Iterator[loader.Progress]:
-    """A rich progress bar that only appears when a step takes over a second."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
-                   transient=True, disable=not enabled or not console.is_terminal)
-    task = bar.add_task("load", total=1)
-    with bar:
-        def update(step: str, done: int, total: int) -> None:
-            bar.update(task, description=step, completed=done, total=max(total, 1))
-
-        yield update
 
 
 def _print_version(wanted: bool) -> None:
@@ -413,34 +384,10 @@ def serve(
     access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request")] = False,
 ) -> None:
     """Serve the SPARQL endpoint, linked data and the web UI (builds the store first when needed)."""
-    settings = settings_from(project, store, backend, base_iri, host=host, port=port)
-    serving.check_free(settings.host, settings.port)
-    workers = workers or serving.default_processes(settings)
-    graph_store = open_store(settings)  # its query processes start once the server listens (web/serving_app.py)
-    if rebuild and workers > 1 and settings.backend == "embedded":
-        # the HTTP processes fork from this one, which must not open the store: RocksDB's threads would be
-        # missing in them
-        code = serving.in_child(lambda: report_errors(_build_if_stale, graph_store, settings))
-        if code:
-            raise typer.Exit(code)
-    elif rebuild:
-        _build_if_stale(graph_store, settings)
-    console.print(f"serving on http://{settings.host}:{settings.port}/  (SPARQL: /sparql) with "
-                  f"{serving.describe_processes(settings, workers)}")
-    serving.run(settings, graph_store, workers=workers, access_log=access_log,
-                log_level="debug" if State.verbose else "info")
+    from .serve_command import serve as serve_now
 
-
-def _build_if_stale(graph_store: GraphStore, settings: Settings) -> None:
-    from ..sources.files import discover, is_stale
-
-    files = discover(settings.source_paths, project_dir=settings.project_dir, base_iri=settings.base_iri)
-    if is_stale(graph_store, files):  # decided without importing the loader: its SHACL and rdflib machinery cost
-        from ..pipeline import load as loader  # more than the rest of serve's start
-
-        console.print("building the store from the source files first ...")
-        with progress_bar() as progress:
-            loader.build(graph_store, settings, progress=progress)
+    serve_now(settings_from(project, store, backend, base_iri, host=host, port=port), rebuild=rebuild,
+              workers=workers, access_log=access_log, verbose=State.verbose)
 
 
 @app.command()

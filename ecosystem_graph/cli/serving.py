@@ -7,7 +7,7 @@ process only supervises: it replaces an HTTP process that dies, and SIGINT or SI
 
 Forking is safe because this process has no other thread and has never opened the store (RocksDB's background
 threads would not exist in the children): ``serve`` checks whether the store needs a build in a child process
-when it is to fork (:func:`in_child`), and starts no query worker here.
+when it is to fork (:func:`start_child`), and starts no query worker here.
 """
 
 from __future__ import annotations
@@ -99,24 +99,48 @@ def run(settings: Settings, graph_store: GraphStore, *, workers: int, access_log
         uvicorn.run(app, **options)
         return
     graph_store.close()
-    code = Supervisor(uvicorn.Config(app, **options), workers).run()
+    code = Supervisor(uvicorn.Config(app, **options), workers, first=lambda: open_soon(graph_store)).run()
     if code:
         sys.exit(code)
 
 
-def in_child(function: Callable[[], None]) -> int:
-    """Run ``function`` in a forked process (so that what it opens stays there); its exit code."""
+def start_child(function: Callable[[], None]) -> BaseProcess:
+    """``function`` running in a forked process, started."""
     child = _fork.Process(target=function, name="ecosystem-graph-serve-check")
     child.start()
+    return child
+
+
+def exit_code(child: BaseProcess) -> int:
+    """The exit code of ``child``, once it has ended."""
     child.join()
     code = child.exitcode or 0
     return code if code >= 0 else 1  # killed by a signal: a failure
 
 
+def import_server() -> None:
+    """Import what :func:`run` serves with (uvicorn, the serving application), ahead of it."""
+    import uvicorn  # noqa: F401
+
+    from ..web import server_protocol, serving_app  # noqa: F401
+
+
+def open_soon(graph_store: GraphStore) -> None:
+    """Read the store once in a thread, so that its files are open (a few tens of milliseconds) by the time the
+    first request comes, not opened by it; an HTTP process calls this as soon as it is forked."""
+    def read() -> None:
+        try:
+            graph_store.is_empty()  # the cheapest read of the interface: it opens what every query reads
+        except Exception as error:  # the first request opens it again, and answers the cause
+            log.debug("the store could not be read ahead of the first request: %s", error)
+
+    threading.Thread(target=read, daemon=True, name="ecosystem-graph-open").start()
+
+
 class Supervisor:
-    """``processes`` forked HTTP processes on one listening socket; each calls ``first`` as soon as it is forked.
-    (``serve`` passes nothing: each process's store starts its query processes from the lifespan, once the process
-    listens, so that on a busy machine their start does not delay the first answer, which needs none of them.)"""
+    """``processes`` forked HTTP processes on one listening socket; each calls ``first`` as soon as it is forked
+    (``serve`` opens the store there, :func:`open_soon`; each process's query processes start after its first
+    answer, web/serving_app.py, so that on a busy machine their start does not delay it)."""
 
     def __init__(self, config: uvicorn.Config, processes: int, first: Callable[[], None] = lambda: None):
         self.config = config
@@ -130,6 +154,7 @@ class Supervisor:
         if threading.active_count() > 1:  # pragma: no cover - a programming error, not a user's
             raise RuntimeError("HTTP processes are forked from a process with a single thread")
         self.config.load()  # import and wrap the application once, here
+        self.config.get_loop_factory()  # and the event loop's module (uvloop), not in each HTTP process
         sock = self.config.bind_socket()
         # multiprocessing's resource tracker (a process, no thread), which the query pools would otherwise each
         # start for themselves: the HTTP processes inherit it
@@ -142,13 +167,17 @@ class Supervisor:
             os.write(wake_w, b"\0")
 
         previous: dict[int, Any] = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-        log.info("started parent process [%d] of %d HTTP processes", os.getpid(), self.processes)
         failed = 0
         try:
             for _ in range(self.processes):
                 self._start(sock, previous, (wake_r, wake_w))
+            said = False
             while not stopping and not failed:
                 wait([*(c.sentinel for c in self.children if c.exitcode is None), wake_r], timeout=RESTART_DELAY)
+                if not said:  # once they have had a moment: the first record imports rich (cli/console.py), whose
+                    # import would take the CPU the HTTP processes' first answers need
+                    log.info("started parent process [%d] of %d HTTP processes", os.getpid(), self.processes)
+                    said = True
                 failed = self._replace_dead(sock, previous, (wake_r, wake_w))
         finally:
             self._stop_all()

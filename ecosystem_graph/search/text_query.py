@@ -4,7 +4,9 @@ Blazegraph's ``bds:search``, for users who cannot call ``/api/search``::
     PREFIX eco: <https://w3id.org/ecosystem-graph/ontology#>
     SELECT ?org ?label WHERE { ?org eco:textSearch "Сеченовского" . ?org rdfs:label ?label }
 
-Before the query is read (:mod:`..syntax`), each pattern ``?var eco:textSearch "text"`` becomes
+The text may also be a variable the request binds by substitution (a named query's parameter, as in
+``sparql/search-labels.rq``: ``?resource eco:textSearch ?q``). Before the query is read (:mod:`..syntax`), each
+pattern ``?var eco:textSearch "text"`` becomes
 ``VALUES ?var { <iri> ... }``, the best hits of the label index (word forms, either script; at most
 :data:`MAX_HITS`, best first), so the engine joins a few resources instead of scanning every label with a regular
 expression. The rewritten text is what is then checked and run, like any other.
@@ -12,14 +14,20 @@ expression. The rewritten text is what is then checked and run, like any other.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from ..errors import QueryError
 from ..syntax.lexer import Token, canonical, string_value, write
-from .index import MAX_LIMIT
 
-#: the most resources one pattern stands for: the index's own most per search
-MAX_HITS = MAX_LIMIT
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..store import GraphStore
+    from .index import SearchIndex
+
+#: the most resources one pattern stands for: the index's own most per search (index.MAX_LIMIT, which this
+#: module does not import: the endpoint imports it at start, the index only for a query that asks it)
+MAX_HITS = 50
 LOCAL_NAME = "textSearch"
 
 
@@ -41,8 +49,31 @@ def _names(token: Token, prefixes: dict[str, str], iri: str) -> bool:
     return False
 
 
-def expand(sparql: str, search: Callable[[str, int], list[str]], *, ontology: str) -> str:
+def served(sparql: str, store: GraphStore, settings: Settings,
+           bound: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """``sparql`` as the endpoint runs it: its ``eco:textSearch`` patterns answered by the label index of
+    ``store`` (opened, or built, only for a query that has one)."""
+    if LOCAL_NAME not in sparql:
+        return sparql
+    from ..vocab import ontology_ns
+    from .index import index_for
+
+    return expand(sparql, index_hits(index_for(store, settings)), ontology=ontology_ns(settings.base_iri),
+                  bound=bound)
+
+
+def index_hits(index: SearchIndex) -> Callable[[str, int], list[str]]:
+    """The search :func:`expand` asks: the IRIs of the index's best hits for a text, best first, each once."""
+    def hits(text: str, limit: int) -> list[str]:
+        return list(dict.fromkeys(hit.entry.iri for hit in index.search(text, lang="ru", limit=limit)))
+
+    return hits
+
+
+def expand(sparql: str, search: Callable[[str, int], list[str]], *, ontology: str,
+           bound: Mapping[str, Mapping[str, str]] | None = None) -> str:
     """``sparql`` with each ``?var eco:textSearch "text"`` pattern replaced by the IRIs ``search(text, limit)`` finds.
+    The text may be a variable that ``bound`` (the request's substitutions, SPARQL-JSON terms) binds to a literal.
 
     :raises QueryError: the property used other than as ``?variable eco:textSearch "a string"`` on its own.
     """
@@ -59,13 +90,22 @@ def expand(sparql: str, search: Callable[[str, int], list[str]], *, ontology: st
             continue
         subject, value = tokens[at - 1] if at else None, tokens[at + 1] if at + 1 < len(tokens) else None
         after = tokens[at + 2].text if at + 2 < len(tokens) else ""
-        if subject is None or subject.kind != "var" or value is None or value.kind != "string" or \
+        text = None if value is None else _text(value, bound or {})
+        if subject is None or subject.kind != "var" or text is None or \
                 after not in (".", "}") or (at >= 2 and tokens[at - 2].text in (";", ",")):
             raise QueryError(f"eco:{LOCAL_NAME} is written as a pattern of its own: ?resource eco:{LOCAL_NAME} "
-                             '"words" (a variable, then a string)')
-        found = search(string_value(value), MAX_HITS)
+                             '"words" (a variable, then a string or a variable bound to one)')
+        found = search(text, MAX_HITS)
         values = " ".join(f"<{hit}>" for hit in found)
         out += [write(tokens[written:at - 1]), f"VALUES {subject.text} {{ {values} }}"]
         at += 2 if after == "}" else 3  # the pattern's own "." goes with it
         written = at
     return " ".join(part for part in [*out, write(tokens[written:])] if part)
+
+
+def _text(token: Token, bound: Mapping[str, Mapping[str, str]]) -> str | None:
+    """The words a pattern's object gives: a string's value, or the literal a bound variable stands for."""
+    if token.kind == "string":
+        return string_value(token)
+    term = bound.get(token.text[1:]) if token.kind == "var" else None
+    return term["value"] if term is not None and term.get("type") in ("literal", "typed-literal") else None

@@ -17,32 +17,50 @@ from ..errors import QueryError
 
 _BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d\u2070-\u218f"
          "\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
-_CHARS_U = _BASE + "_"
-_CHARS = _CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_MORE = r"\u00b7\u0300-\u036f\u203f-\u2040"  # what a name may hold after its first character, past letters and digits
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _ECHAR = r"\\[tbnrf\\\"']"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PREFIX = rf"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
-_LOCAL = rf"(?:[{_CHARS_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
 _EXPONENT = r"[eE][+-]?[0-9]+"
 
-# Longest forms first where one terminal is a prefix of another (long strings, <= before <, ^^ before ^).
-_TERMINALS = re.compile(
-    rf"""(?P<space>[ \t\r\n]+)
-      | (?P<comment>\#[^\r\n]*)
-      | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
-      | (?P<long>\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}|{_UCHAR}))*\"\"\"
-               |'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*''')
-      | (?P<string>"(?:[^"\\\n\r]|{_ECHAR}|{_UCHAR})*"|'(?:[^'\\\n\r]|{_ECHAR}|{_UCHAR})*')
-      | (?P<var>[?$][{_CHARS_U}0-9][{_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
-      | (?P<bnode>_:[{_CHARS_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
-      | (?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)
-      | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
-      | (?P<number>[+-]?(?:[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\.[0-9]+|[0-9]+))
-      | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-      | (?P<punct>\^\^|&&|\|\||!=|<=|>=|[{{}}()\[\];,.=<>!+\-*/^|?])""",
-    re.VERBOSE,
-)
+
+def _terminals(base: str, more: str) -> re.Pattern[str]:
+    """The terminals, names made of the letters ``base`` and the marks ``more``. Longest forms first where one
+    terminal is a prefix of another (long strings, <= before <, ^^ before ^)."""
+    chars_u = base + "_"
+    chars = chars_u + r"\-0-9" + more
+    prefix = rf"[{base}](?:[{chars}.]*[{chars}])?"
+    local = rf"(?:[{chars_u}:0-9]|{_PLX})(?:(?:[{chars}.:]|{_PLX})*(?:[{chars}:]|{_PLX}))?"
+    return re.compile(
+        rf"""(?P<space>[ \t\r\n]+)
+          | (?P<comment>\#[^\r\n]*)
+          | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+          | (?P<long>\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}|{_UCHAR}))*\"\"\"
+                   |'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*''')
+          | (?P<string>"(?:[^"\\\n\r]|{_ECHAR}|{_UCHAR})*"|'(?:[^'\\\n\r]|{_ECHAR}|{_UCHAR})*')
+          | (?P<var>[?$][{chars_u}0-9][{chars_u}0-9{more}]*)
+          | (?P<bnode>_:[{chars_u}0-9](?:[{chars}.]*[{chars}])?)
+          | (?P<pname>(?:{prefix})?:(?:{local})?)
+          | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
+          | (?P<number>[+-]?(?:[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\.[0-9]+|[0-9]+))
+          | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+          | (?P<punct>\^\^|&&|\|\||!=|<=|>=|[{{}}()\[\];,.=<>!+\-*/^|?])""",
+        re.VERBOSE,
+    )
+
+
+#: the terminals an ASCII text is read with: on it they match what :func:`_all_terminals` matches (a character
+#: class meets an ASCII text only in its ASCII part), and they compile in a millisecond where the Unicode ranges
+#: take tens, which ``serve`` would pay before its first answer
+_ASCII_TERMINALS = _terminals("A-Za-z", "")
+
+
+@lru_cache(maxsize=1)
+def _all_terminals() -> re.Pattern[str]:
+    """The terminals with every letter SPARQL allows in names: compiled for the first text past ASCII."""
+    return _terminals(_BASE, _MORE)
+
+
 _ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "\\": "\\", '"': '"', "'": "'"}
 _WRITE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _ESCAPE = re.compile(rf"{_UCHAR}|{_ECHAR}")
@@ -144,7 +162,7 @@ def canonical(text: str) -> Canonical:
     closers: list[str] = []
     position = 0
     previous_end = -1
-    match_at = _TERMINALS.match
+    match_at = (_ASCII_TERMINALS if text.isascii() else _all_terminals()).match
     while position < len(text):
         match = match_at(text, position)
         if match is None:

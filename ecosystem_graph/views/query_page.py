@@ -10,9 +10,11 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote, urlencode
 
 from ..errors import QueryError
+from ..search import text_query
 from ..search.index import SearchIndex
 from ..sources.queries import NamedQuery, QueryCatalogue
 from ..store import GraphStore, QueryRequest, Term
+from ..vocab import ontology_ns
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +116,11 @@ def run(store: GraphStore, index: SearchIndex, query: NamedQuery, given: dict[st
     given = {k: v for k, v in given.items() if v != ""}
     view = query_view(query, lang=lang, given=given)
     try:
-        request = QueryRequest(query.sparql, accept=["application/sparql-results+json"],
-                               substitutions=query.bindings(given), base_iri=store.base_iri, timeout=timeout)
+        bindings = query.bindings(given)
+        sparql = text_query.expand(query.sparql, text_query.index_hits(index), ontology=ontology_ns(store.base_iri),
+                                   bound=bindings)  # eco:textSearch, as the endpoint reads it (web/answer.py)
+        request = QueryRequest(sparql, accept=["application/sparql-results+json"], substitutions=bindings,
+                               base_iri=store.base_iri, timeout=timeout)
         result = store.query(request).json()
     except QueryError as error:
         return _with(view, Answer(error=str(error)))

@@ -6,10 +6,9 @@ application has been imported, which is what lets ``serve`` answer its first que
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
 
 from ..config import Settings
 from ..search import text_query
@@ -17,22 +16,15 @@ from ..store import GraphStore, QueryOutput, QueryRequest, Term
 from ..syntax import protocol
 from ..syntax.bounded import is_bounded
 from ..syntax.reading import is_read
-from ..vocab import ontology_ns
 from .negotiation import sparql_media_types
 
-
-def _with_text_search(store: GraphStore, settings: Settings, sparql: str) -> str:
-    from ..search.index import index_for  # the label index: only for a query that asks it
-
-    index = index_for(store, settings)
-
-    def hits(text: str, limit: int) -> list[str]:
-        return list(dict.fromkeys(hit.entry.iri for hit in index.search(text, lang="ru", limit=limit)))
-
-    return text_query.expand(sparql, hits, ontology=ontology_ns(settings.base_iri))
+if TYPE_CHECKING:
+    from starlette.responses import Response
 
 
 def result_response(output: QueryOutput) -> Response:
+    from starlette.responses import Response  # the fast lane sends without it (result_start)
+
     return Response(output.body, media_type=output.media_type, headers={"Vary": "Accept"})
 
 
@@ -53,7 +45,7 @@ async def query_output(store: GraphStore, settings: Settings, sparql: str, *, ac
                        substitutions: dict[str, Term] | None = None) -> QueryOutput:
     """:func:`answer_query`'s result before it becomes a response (the fast lane sends it itself)."""
     if text_query.LOCAL_NAME in sparql:  # eco:textSearch patterns become the label index's hits
-        sparql = await run_in_threadpool(_with_text_search, store, settings, sparql)
+        sparql = await run_in_threadpool(text_query.served, sparql, store, settings, substitutions)
     if is_bounded(sparql) or is_read(sparql):  # a single pattern, or a text read before: no parse to wait for
         sparql = protocol.checked_query(sparql, allow_service=settings.allow_service)
     else:  # the parse runs beside the event loop, so that other requests are answered meanwhile

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
@@ -154,6 +153,8 @@ class GenerationCaching:
                     out = [*out, *[(k, v) for k, v in validators if k not in names]]
                 negotiated = self._route_negotiates(scope)
                 if negotiated and b"content-language" not in names:
+                    from starlette.requests import Request
+
                     from .views import language  # a route negotiates it: the application is imported
 
                     out = _with_vary(out, "Accept-Language")

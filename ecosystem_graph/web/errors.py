@@ -6,9 +6,6 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Match
 
 from ..errors import (
     ConfigError,
@@ -28,6 +25,8 @@ from ..errors import (
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse, Response
 
 # FastAPI is imported by the functions that need it: error_response answers the fast lane's errors before the
 # application is imported (web/serving_app.py)
@@ -61,6 +60,8 @@ def error_response(error: EcosystemGraphError, method: str, path: str) -> PlainT
     if status >= 500 and not isinstance(error, QueryTimeout | StoreUnavailable):
         log.error("%s %s failed", method, path, exc_info=error)
     headers = {"WWW-Authenticate": 'Bearer realm="ecosystem-graph"'} if isinstance(error, ReadOnly) else None
+    from starlette.responses import PlainTextResponse  # here: the fast lane answers before responses are imported
+
     return PlainTextResponse(f"{status} {type(error).__name__}: {error}\n", status_code=status, headers=headers)
 
 
@@ -73,6 +74,7 @@ async def _http_error(request: Request, error: Exception) -> Response:
     """Starlette's own errors; a 405 lists every method of the path in ``Allow`` (RFC 9110 15.5.6), not only
     those of the first route that matched it (GET and POST of one path are separate routes)."""
     from fastapi.exception_handlers import http_exception_handler
+    from starlette.routing import Match
 
     assert isinstance(error, HTTPException)
     if error.status_code == 405:
@@ -93,6 +95,8 @@ async def _invalid_request(request: Request, error: Exception) -> PlainTextRespo
     assert isinstance(error, RequestValidationError)
     causes = "; ".join(f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg', 'invalid')}"
                        for item in error.errors())
+    from starlette.responses import PlainTextResponse
+
     return PlainTextResponse(f"422 RequestValidationError: {causes}\n", status_code=422)
 
 

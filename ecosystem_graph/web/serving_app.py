@@ -1,5 +1,5 @@
 """The application ``serve`` runs: SPARQL queries are answered as soon as the server listens, and the FastAPI
-application (the other routes) is built in the background meanwhile.
+application (the other routes) is built in the background once the first answer is out.
 
 Importing FastAPI and building its routes takes most of a second; the fast lane (web/fast_lane.py) and the
 middleware around it need Starlette alone. So the server starts with those layers around a placeholder, and the
@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 BUILD_DELAY_ENV = "ECOSYSTEM_GRAPH_APP_BUILD_DELAY"
 
 
+#: seconds after the server's start without a request before the query processes and the application start
+WARM_UP_IDLE = 0.2
+
+
 def middleware(settings: Settings, store: GraphStore) -> list[tuple[Any, dict[str, Any]]]:
     """The ASGI layers around the routes, innermost first: the fast lane inside the body limit and CORS, the
     generation caching around it (SPARQL GETs are tagged too)."""
@@ -52,8 +56,9 @@ def middleware(settings: Settings, store: GraphStore) -> list[tuple[Any, dict[st
 
 
 class ServingApp:
-    """ASGI: the lifespan (query processes start, the application is built; the store is closed at the end), and
-    every request through :func:`middleware` to the application, awaited when it is not built yet."""
+    """ASGI: the lifespan (query processes start and the application is built after the first answer, or soon
+    without one; the store is closed at the end), and every request through :func:`middleware` to the
+    application, awaited when it is not built yet."""
 
     def __init__(self, settings: Settings, store: GraphStore):
         self.settings = settings
@@ -61,6 +66,8 @@ class ServingApp:
         self._routes: Future[ASGIApp] = Future()
         self._building = threading.Lock()
         self._started = False
+        self._warm = False
+        self._warming: asyncio.TimerHandle | None = None
         stack: ASGIApp = self._to_routes
         for layer, options in middleware(settings, store):
             stack = layer(stack, **options)
@@ -70,7 +77,25 @@ class ServingApp:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
-        await self._stack(scope, receive, send)
+        try:
+            await self._stack(scope, receive, send)
+        finally:
+            self.warm_up()  # the first answer is out: the rest may start now
+
+    def warm_up(self) -> None:
+        """Start the query processes and the application's build in the background, once; returns at once."""
+        if self._warm:
+            return
+        self._warm = True
+        if self._warming is not None:
+            self._warming.cancel()
+        try:
+            self.store.warm_up()
+            if self.settings.api_token is not None:  # writes are possible: their process starts too
+                writer_for(self.store, self.settings).start()
+            self.build()
+        except Exception:  # each request that needs them starts them again, and fails with the cause
+            log.exception("the query processes or the web application could not be started")
 
     def build(self) -> None:
         """Build the application in a thread, once; returns at once."""
@@ -102,16 +127,11 @@ class ServingApp:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                try:
-                    # the query processes and the application start in the background, beside the server's own
-                    # start; the first query waits for neither (point lookups are answered here)
-                    self.store.warm_up()
-                    if self.settings.api_token is not None:  # writes are possible: their process starts too
-                        writer_for(self.store, self.settings).start()
-                    self.build()
-                except Exception:
-                    await send({"type": "lifespan.startup.failed", "message": traceback.format_exc()})
-                    return
+                # the query processes and the application start in the background once the first request is
+                # answered, or after WARM_UP_IDLE seconds without one: on a machine with few cores their start
+                # (processes exec'd, FastAPI imported) would otherwise take the CPU the first answer needs, and
+                # a request that needs one of them starts it at once (point lookups are answered here)
+                self._warming = asyncio.get_running_loop().call_later(WARM_UP_IDLE, self.warm_up)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 try:

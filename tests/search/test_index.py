@@ -9,8 +9,10 @@ import pytest
 from ecosystem_graph.config import Settings
 from ecosystem_graph.pipeline import load as loader
 from ecosystem_graph.search import index as search
-from ecosystem_graph.sources.queries import QueryCatalogue
+from ecosystem_graph.sources.queries import parse_query_file
 from ecosystem_graph.store import GraphStore, open_store
+
+from ..conftest import REPO
 
 ID = "https://w3id.org/ecosystem-graph/id/"
 
@@ -158,9 +160,10 @@ def test_a_generation_written_without_the_loader_is_indexed_on_first_use(mini_se
 
 
 @pytest.mark.parametrize("text", ["СЕЧЕН", "sechenov", "сечёнов"])
-def test_the_named_query_is_the_slow_path_to_the_same_answer(project_settings: Settings, project_store: GraphStore,
-                                                              text: str) -> None:
-    query = QueryCatalogue(project_settings.queries_path).get("search-labels")
+def test_the_label_scan_is_the_slow_path_to_the_same_answer(project_settings: Settings, project_store: GraphStore,
+                                                             text: str) -> None:
+    """The scan ``search-labels`` was before it asked the index (tests/web/test_search_labels_rewrite.py)."""
+    query = parse_query_file(REPO / "tests" / "fixtures" / "named-queries-before" / "search-labels.rq")
     rows = project_store.select(query.sparql, substitutions=query.bindings({"q": text}))
     assert ID + "organization/sechenov-university" in [r["resource"]["value"] for r in rows[:3]]
     assert [int(r["rank"]["value"]) for r in rows] == sorted(int(r["rank"]["value"]) for r in rows)

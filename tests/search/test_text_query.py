@@ -10,6 +10,8 @@ import httpx
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from ecosystem_graph.errors import QueryError
+from ecosystem_graph.search import text_query
 from ecosystem_graph.vocab import ontology_ns
 
 BASE = "https://w3id.org/ecosystem-graph/"
@@ -62,3 +64,20 @@ def test_a_sparql_client_uses_it_as_any_query(project_server: str) -> None:
 def test_other_uses_are_a_400_that_says_how(client: httpx.Client, pattern: str) -> None:
     answer = client.get("sparql", params={"query": PREFIXES + f"SELECT * WHERE {{ {pattern} }}"})
     assert answer.status_code == 400 and "eco:textSearch" in answer.text
+
+
+def test_the_words_may_be_a_variable_the_request_binds_to_a_literal() -> None:
+    """A named query's parameter (``search-labels``: ``?resource eco:textSearch ?q``) is bound by substitution;
+    the words are its value. A variable left unbound, or bound to an IRI, is refused as before."""
+    asked: list[str] = []
+
+    def search(text: str, limit: int) -> list[str]:
+        asked.append(text)
+        return [SECHENOV]
+
+    query = PREFIXES + "SELECT ?s WHERE { ?s eco:textSearch ?q . ?s rdfs:label ?l }"
+    expanded = text_query.expand(query, search, ontology=ECO, bound={"q": {"type": "literal", "value": "Сечен"}})
+    assert asked == ["Сечен"] and f"VALUES ?s {{ <{SECHENOV}> }}" in expanded and "textSearch" not in expanded
+    for bound in ({}, {"q": {"type": "uri", "value": SECHENOV}}, {"other": {"type": "literal", "value": "x"}}):
+        with pytest.raises(QueryError, match="eco:textSearch"):
+            text_query.expand(query, search, ontology=ECO, bound=bound)
