@@ -7,6 +7,9 @@ Per server: wrk on loopback sends point queries on subjects drawn at random for 
 then again while one client applies single-triple ``INSERT DATA`` writes back to back (each acknowledged, so
 durable, before the next). Result cache off on ours, so every read is evaluated. p50/p99 of the reads in both
 runs, their ratio (the target: p99 with writes within 2× of p99 without), and the writes applied per second.
+Ours twice: as configured by default (the write process below the HTTP processes' CPU priority) and with
+``ECOSYSTEM_GRAPH_WRITE_NICENESS=0``; each gets one write before its first run, so that its write process has
+started before the measuring does.
 The table goes to docs/benchmarks.md under "## Readers during writes".
 """
 
@@ -39,13 +42,17 @@ def writes_until(stop: threading.Event, base: str, path: str, headers: dict[str,
         number = 0
         while not stop.is_set():
             started = time.perf_counter()
-            answer = client.post(path, content=f'INSERT DATA {{ GRAPH <{graph}> {{ <{subject}> <{COMMENT}> '
-                                 f'"reader test {number}" }} }}'.encode(),
-                                 headers={"Content-Type": "application/sparql-update"})
-            if answer.status_code >= 300:
-                raise RuntimeError(f"write answered {answer.status_code}: {answer.text[:200]}")
+            write_once(client, path, graph, subject, number)
             done.append(time.perf_counter() - started)
             number += 1
+
+
+def write_once(client: httpx.Client, path: str, graph: str, subject: str, number: int) -> None:
+    answer = client.post(path, content=f'INSERT DATA {{ GRAPH <{graph}> {{ <{subject}> <{COMMENT}> '
+                         f'"reader test {number}" }} }}'.encode(),
+                         headers={"Content-Type": "application/sparql-update"})
+    if answer.status_code >= 300:
+        raise RuntimeError(f"write answered {answer.status_code}: {answer.text[:200]}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -71,12 +78,16 @@ def main(argv: list[str] | None = None) -> None:
     subjects = (found.value or [])[:: max(1, len(found.value or []) // 2000)][:2000]
     graph = next(f for f in load.project_files(str(project.path)) if "synthetic-" in f[0])[2]
     university = project.parameters["university"]
-    servers = [
-        (endpoint.Server("ecosystem-graph serve", [
-            sys.executable, "-m", "ecosystem_graph.cli", "serve", "--project", str(project.path), "--store",
-            str(work / "store"), "--no-rebuild", "--host", "127.0.0.1", "--port", "{port}"], "/sparql",
-            env={"ECOSYSTEM_GRAPH_API_TOKEN": TOKEN, "ECOSYSTEM_GRAPH_CHANGES_PATH": str(work / "changes"),
-                 "ECOSYSTEM_GRAPH_RESULT_CACHE_ENTRIES": "0"}), "/sparql", {"Authorization": f"Bearer {TOKEN}"}),
+    ours = [sys.executable, "-m", "ecosystem_graph.cli", "serve", "--project", str(project.path), "--store",
+            str(work / "store"), "--no-rebuild", "--host", "127.0.0.1", "--port", "{port}"]
+    env = {"ECOSYSTEM_GRAPH_API_TOKEN": TOKEN, "ECOSYSTEM_GRAPH_CHANGES_PATH": str(work / "changes"),
+           "ECOSYSTEM_GRAPH_RESULT_CACHE_ENTRIES": "0"}
+    servers = [  # as configured by default (the write process below the HTTP processes' CPU priority), and not
+        (endpoint.Server("ecosystem-graph serve", ours, "/sparql", env=env), "/sparql",
+         {"Authorization": f"Bearer {TOKEN}"}),
+        (endpoint.Server("ecosystem-graph serve, write niceness 0", list(ours), "/sparql",
+                         env={**env, "ECOSYSTEM_GRAPH_WRITE_NICENESS": "0"}), "/sparql",
+         {"Authorization": f"Bearer {TOKEN}"}),
         (endpoint.Server("oxigraph serve", ["oxigraph", "serve", "--location", str(work / "oxigraph"), "--bind",
                                             "127.0.0.1:{port}", "--union-default-graph"], "/query"), "/update", {}),
     ]
@@ -84,9 +95,11 @@ def main(argv: list[str] | None = None) -> None:
     for server, update_path, headers in servers:
         server.port = endpoint.free_port()
         server.argv = [a.replace("{port}", str(server.port)) for a in server.argv]
-        endpoint.start(server, "ASK { ?s ?p ?o }", work / f"{server.name.split()[0]}.log", 600)
+        endpoint.start(server, "ASK { ?s ?p ?o }", work / f"{len(rows)}-{server.name.split()[0]}.log", 600)
         try:
             script = endpoint.scripts(work, server.path, university, subjects)["point (varying subjects)"]
+            with httpx.Client(base_url=server.base, timeout=600, headers=headers) as client:
+                write_once(client, update_path, graph, university, -1)  # a write process starts before, not in
             quiet = endpoint.wrk(server.base, script, connections=args.connections, duration=args.seconds)
             stop, done = threading.Event(), []
             writer = threading.Thread(target=writes_until, args=(stop, server.base, update_path, headers, graph,

@@ -120,6 +120,8 @@ class Settings:
     )
     write_process: bool = Field(default=True, description="A server runs writes in a process of its own "
                                 "(embedded store), so that they do not hold up the reads it is answering")
+    write_niceness: int = Field(default=10, ge=0, description="CPU priority of the write process below the HTTP "
+                                "processes (nice, 0-19): when cores are short, reads go first and writes wait")
     allow_service: bool = Field(default=False, description="Allow SERVICE (federated queries); query processes "
                                 "are cut off from the network unless it is set")
     allow_graph_management: bool = Field(

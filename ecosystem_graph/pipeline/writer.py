@@ -9,7 +9,7 @@ One child per serving process (``serve`` forks its HTTP processes: each starts i
 embedded store; other backends write in a thread as before. The child gets the function's name and arguments down
 a pipe, runs :mod:`.writes` on its own :class:`..store.GraphStore` over the same folder, and sends back the result
 or the error, rebuilt in the parent as the same type with the same fields, so the web layer answers it as before.
-The child runs at a lower CPU priority (:data:`NICENESS`): on a machine whose cores the readers keep busy, a
+The child runs at a lower CPU priority (``Settings.write_niceness``): on a machine whose cores the readers keep busy, a
 write waits rather than a read. A child that dies (killed, out of memory) answers its write with
 :class:`..errors.StoreUnavailable` and is started again at the next write; the journal and the generation swap
 keep what it did atomic, as for any killed writer.
@@ -36,8 +36,6 @@ log = logging.getLogger(__name__)
 
 #: the functions of :mod:`.writes` a child runs
 WRITES = ("update", "replace_graph", "add_to_graph", "drop_graph")
-#: the child's CPU priority below the HTTP processes' (``nice``): when a core is short, reads go first, writes wait
-NICENESS = 10
 
 
 class Writer:
@@ -129,7 +127,7 @@ def _main(conn: Connection, settings: Settings) -> None:
     from ..store import open_store
     from . import writes
 
-    os.nice(NICENESS)
+    os.nice(min(settings.write_niceness, 19))
     store = open_store(settings.model_copy(update={"query_workers": 0}))  # a write's reads run here, not in a pool
     try:
         while True:
