@@ -137,15 +137,16 @@ def _delete_and_rederive(generation: GenerationBuilder, asserted: list[str], inf
         accept=["application/sparql-results+json"])).rows()
     named = len(candidates) <= _MAX_BOUND and all(t["type"] != "bnode" for row in candidates for t in row.values())
     state = [*asserted, inferred]
+    operations = []  # one request for all (each is a transaction of its own: most candidates match no rule)
     for rule in active:
         for body in rule.naive:
             if named:  # each candidate written into the body: the store evaluates it from those terms, where a
                 # join with the candidates' graph lets it walk, say, a transitive closure over everything first
-                operations = _rederive_each(rule, body, candidates, state, inferred, rederived_graph)
-                for chunk in range(0, len(operations), 200):
-                    generation.update(" ;\n".join(operations[chunk:chunk + 200]))
+                operations += _rederive_each(rule, body, candidates, state, inferred, rederived_graph)
             else:
-                generation.update(_rederive_update(rule, body, state, inferred, rederived_graph))
+                operations.append(_rederive_update(rule, body, state, inferred, rederived_graph))
+    for chunk in range(0, len(operations), 200):  # the prefixes once per request (pyoxigraph reads one prologue)
+        generation.update(PREFIXES + " ;\n".join(operations[chunk:chunk + 200]))
     rederived = _size(generation, rederived_graph)
     if noting:  # every candidate was over-deleted (or is a removed asserted one); some are back
         _note(generation, inferred, [_REDERIVE])
@@ -167,11 +168,9 @@ def _overdelete(generation: GenerationBuilder, active: list[Rule], old_state: li
     frontier = [removed]
     for pass_no in range(_MAX_PASSES):
         batch = f"{_SCRATCH}overdelete/{pass_no}"
-        for rule in active:
-            for body in rule.delta:
-                for graph in frontier:
-                    generation.update(_overdelete_update(rule, body.replace("?delta", f"<{graph}>"), graph,
-                                                         old_state, inferred, batch))
+        generation.update(PREFIXES + " ;\n".join(  # one request per pass, not one transaction per rule body
+            _overdelete_update(rule, body.replace("?delta", f"<{graph}>"), graph, old_state, inferred, batch)
+            for rule in active for body in rule.delta for graph in frontier))
         _drop(generation, [g for g in frontier if g != removed])
         if not _size(generation, batch):
             _drop(generation, [batch])
@@ -184,7 +183,7 @@ def _overdelete_update(rule: Rule, body: str, delta: str, old_state: list[str], 
     using = "".join(f"USING <{g}> " for g in old_state)
     named = (f"USING NAMED <{_SCHEMA_GRAPH}> USING NAMED <{delta}> USING NAMED <{inferred}> "
              f"USING NAMED <{_OVERDELETED}> ")
-    return (PREFIXES + f"INSERT {{ GRAPH <{_OVERDELETED}> {{ {rule.head} }} GRAPH <{batch}> {{ {rule.head} }} }} "
+    return (f"INSERT {{ GRAPH <{_OVERDELETED}> {{ {rule.head} }} GRAPH <{batch}> {{ {rule.head} }} }} "
             f"{using}{named}WHERE {{ {{ {body} }} FILTER EXISTS {{ GRAPH <{inferred}> {{ {rule.head} }} }} "
             f"FILTER NOT EXISTS {{ GRAPH <{_OVERDELETED}> {{ {rule.head} }} }} }}")  # per solution of the body
 
@@ -194,7 +193,7 @@ def _rederive_update(rule: Rule, body: str, state: list[str], inferred: str, red
     ``inferred``."""
     using = "".join(f"USING <{g}> " for g in state)
     named = f"USING NAMED <{_SCHEMA_GRAPH}> USING NAMED <{_REDERIVE}> "
-    return (PREFIXES + f"INSERT {{ GRAPH <{inferred}> {{ {rule.head} }} GRAPH <{rederived}> {{ {rule.head} }} }} "
+    return (f"INSERT {{ GRAPH <{inferred}> {{ {rule.head} }} GRAPH <{rederived}> {{ {rule.head} }} }} "
             f"{using}{named}WHERE {{ GRAPH <{_REDERIVE}> {{ {rule.head} }} {{ {body} }} "
             f"FILTER NOT EXISTS {{ {rule.head} }} }}")
 
@@ -221,7 +220,7 @@ def _rederive_each(rule: Rule, body: str, candidates: list[dict[str, Term]], sta
             written = _BOUND_BY_BIND.sub("", _substitute(body, {v: t for v, t in binding.items() if v not in fixed}))
             operations.append(f"INSERT {{ GRAPH <{inferred}> {{ {head} }} GRAPH <{rederived}> {{ {head} }} }} "
                               f"{using}WHERE {{ {written} FILTER NOT EXISTS {{ {head} }} }}")
-    return [PREFIXES + operations[0], *operations[1:]] if operations else []
+    return operations
 
 
 def _substitute(text: str, terms: dict[str, str]) -> str:
