@@ -77,7 +77,8 @@ class LocalBuilder(GenerationBuilder):
         engine.run_update(self.store, sparql)
 
     def query(self, request: QueryRequest) -> QueryOutput:
-        return engine.execute(self.store, request, inferred_graph=self._inferred_graph, max_bytes=1 << 40)
+        return engine.execute(self.store, request, inferred_graph=self._inferred_graph, max_bytes=1 << 40,
+                              whole=True)
 
     def export(self, media_type: str, *, graphs: list[str] | None = None) -> bytes:
         return engine.export(self.store, media_type, graphs=graphs)
@@ -410,7 +411,7 @@ class EmbeddedStore(_ReadSide, GraphStore):
         try:
             return engine.execute(self._reader(path), replace(request, sparql=text),
                                   inferred_graph=self._inferred_graph,
-                                  max_bytes=min(self._max_bytes, INLINE_MAX_BYTES))
+                                  max_bytes=min(self._max_bytes, INLINE_MAX_BYTES), whole=True)
         except ResultTooLarge:  # a long answer: a worker streams it under the full limit and the timeout
             return None
 
