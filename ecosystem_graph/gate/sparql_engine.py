@@ -259,7 +259,7 @@ def _counts(select: Select, targets: tuple, path: str, constraints: list[Propert
             aggregates.append(f"(SUM(IF(COALESCE(sameTerm(?v, {value}), false), 1, 0)) AS ?has{i}_{j})")
             tests.append(f"?has{i}_{j} = 0")
         if pc.qualified:
-            condition = pc.qualified[0].replace("lang(?v)", "?_lang")  # the tag, computed once per row
+            condition = _over_tag(pc.qualified[0])
             aggregates.append(f"(SUM(IF(COALESCE({condition}, false), 1, 0)) AS ?q{i})")
             tests += [f"?q{i} < {pc.qualified[1]}"] if pc.qualified[1] is not None else []
             tests += [f"?q{i} > {pc.qualified[2]}"] if pc.qualified[2] is not None else []
@@ -274,8 +274,11 @@ def _counts(select: Select, targets: tuple, path: str, constraints: list[Propert
     else:
         zero_length = "*" in path or "?" in path
         rows = f"{target} ?focus {path} ?v" if zero_length else f"{only}?focus {path} ?v"
-        grouped = (f"SELECT ?focus {' '.join(aggregates)} WHERE {{ {{ SELECT DISTINCT ?focus ?v WHERE {{ {rows} }} }} "
-                   f'BIND(COALESCE(LCASE(lang(?v)), "") AS ?_lang) }} GROUP BY ?focus')
+        uses_lang = any(pc.unique_lang for pc in constraints)
+        binds = _tag_bind(" ".join(aggregates) + (" ?_tag" if uses_lang else ""))
+        binds += ' BIND(IF(?_tag = "!", "", LCASE(?_tag)) AS ?_lang)' if uses_lang else ""
+        grouped = (f"SELECT ?focus {' '.join(aggregates)} WHERE {{ {{ SELECT DISTINCT ?focus ?v WHERE {{ {rows} }} }}"
+                   f"{binds} }} GROUP BY ?focus")
         unbound_is_zero = " || ".join(re.sub(r"\?(\w+)", r"COALESCE(?\1, 0)", test) for test in tests)
         if only or zero_length:  # few focus nodes (a write), or every focus node has a value: one query
             queries = [f"SELECT * WHERE {{ {target} OPTIONAL {{ {grouped} }} FILTER({unbound_is_zero}) }}"
@@ -328,7 +331,8 @@ def _values(select: Select, targets: tuple, path: str, constraints: list[Propert
     bad: dict[int, list[Term]] = {}
     by_term = [k for k, check in enumerate(checks) if check[3] is None]
     if by_term:
-        flags = " ".join(f"BIND(!COALESCE({checks[k][2]}, false) AS ?bad{k})" for k in by_term)
+        flags = " ".join(f"BIND(!COALESCE({_over_tag(checks[k][2])}, false) AS ?bad{k})" for k in by_term)
+        flags = _tag_bind(flags).lstrip() + " " + flags
         any_bad = " || ".join(f"?bad{k}" for k in by_term)
         for row in select(f"SELECT * WHERE {{ {{ {values} }} {flags} FILTER({any_bad}) }}"):
             for k in by_term:
@@ -355,6 +359,21 @@ def _values(select: Select, targets: tuple, path: str, constraints: list[Propert
         for sparql in queries:
             found += [_violation(pc.shape, pc, component, r["focus"], r["v"]) for r in select(sparql)]
     return found
+
+
+def _over_tag(condition: str) -> str:
+    """``condition`` reading the value's language and literal-ness from ``?_tag`` (see :func:`_tag_bind`): the store
+    decodes a term from its dictionary at each mention in an expression, the main cost of a test on labels.
+    Valid as the shapes write these tests: ``lang(?v)`` only where ``isLiteral(?v)`` holds. Not inside EXISTS."""
+    if "EXISTS" in condition:
+        return condition
+    return condition.replace("isLiteral(?v)", '(?_tag != "!")').replace("lang(?v)", "?_tag")
+
+
+def _tag_bind(expressions: str) -> str:
+    """When ``expressions`` read ``?_tag``: a BIND of it, the value's language tag ("" for a literal without one,
+    "!" for an IRI or a blank node), decoding the value once per row."""
+    return ' BIND(COALESCE(lang(?v), "!") AS ?_tag)' if "?_tag" in expressions else ""
 
 
 def _not_instance(classes: frozenset[str]) -> str:
