@@ -285,10 +285,11 @@ def _counts(select: Select, targets: tuple, path: str, constraints: list[Propert
                        if zero_breaks else f"SELECT * WHERE {{ {{ {grouped} }} {target} FILTER({unbound_is_zero}) }}"]
         else:
             # Over the whole store, no OPTIONAL of the grouped subquery (the store's left join with it grows
-            # faster than the data): the focus nodes with values that break a count, then, when no value can
-            # having none can break one, the focus nodes without values (all their counts are zero)
-            queries = [f"SELECT * WHERE {{ {{ SELECT * WHERE {{ {{ {grouped} }} FILTER({unbound_is_zero}) }} }} "
-                       f"{target} }}"]
+            # faster than the data): the nodes with values that break a count, kept if they are focus nodes (the
+            # join with the focus nodes only when there are such nodes: valid data never pays for it); then, when
+            # having no value can break a count, the focus nodes without values (all their counts are zero)
+            candidates = f"SELECT * WHERE {{ {{ {grouped} }} FILTER({unbound_is_zero}) }}"
+            queries = [f"SELECT * WHERE {{ {{ {candidates} }} {target} }}"] if select(candidates) else []
             if zero_breaks:
                 queries.append(f"SELECT ?focus WHERE {{ {target} MINUS {{ ?focus {path} ?_value }} }}")
     found: list[Violation] = []
