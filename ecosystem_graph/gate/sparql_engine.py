@@ -11,6 +11,11 @@ that break a value constraint (``sh:class``, ``sh:datatype`` with the lexical ch
 a second query names the offending values. The report matches pySHACL's (same focus nodes, constraint components
 and messages; pySHACL repeats a result once per node shape that shares a property shape, this reports it once).
 
+What keeps the whole-store check linear in the data on pyoxigraph: no EXISTS evaluated per row (the store
+evaluates its whole pattern each time; class tests are anti-joins, MINUS), no OPTIONAL of a grouped subquery, and
+each value decoded once per row for the tests on its language (the store decodes a term at each mention in an
+expression). A write's check (focus nodes given) keeps the per-row forms: its rows are few.
+
 Not translated, so checked by pySHACL (the reference engine) for the node shapes that use them: ``sh:closed``,
 ``sh:equals``, ``sh:disjoint``, ``sh:lessThan``, ``sh:lessThanOrEquals``, SPARQL-based constraints and targets,
 ``sh:qualifiedValueShapesDisjoint true``, several ``sh:qualifiedValueShape`` on one property shape, and inside
