@@ -20,6 +20,8 @@ from ..errors import SourceError
 #: sh: parameters that only annotate a shape or are handled as its frame (targets, path, property links).
 FRAME = {SH.message, SH.name, SH.description, SH.order, SH.group, SH.severity, SH.deactivated, SH.defaultValue,
          SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property, SH.path}
+#: sh: parameters that say nothing about whether a nested shape conforms (its targets do not apply there).
+_ANNOTATIONS = FRAME - {SH.property, SH.path, SH.deactivated}
 #: constraint parameters that apply to each value node on its own.
 VALUE_PARAMETERS = {SH["class"], SH.datatype, SH.nodeKind, SH.languageIn, SH["in"], SH.pattern, SH.flags,
                     SH.minLength, SH.maxLength, SH.minInclusive, SH.minExclusive, SH.maxInclusive, SH.maxExclusive,
@@ -248,8 +250,32 @@ class Shapes:
             elif parameter == SH.hasValue:
                 pc.has_values.append(term(value))
             elif parameter in VALUE_PARAMETERS and parameter != SH.flags:
-                pc.values.append((component(parameter), self.condition(parameter, value, "?v", prop)))
+                condition = self.condition(parameter, value, "?v", prop)
+                classes = self.classes(parameter, value)
+                if classes is not None:
+                    pc.classes[len(pc.values)] = classes
+                pc.values.append((component(parameter), condition))
         return pc
+
+    def classes(self, parameter: URIRef, value: object) -> frozenset[str] | None:
+        """When a value parameter only asks that the value be an instance of one of some classes (``sh:class``;
+        ``sh:node`` or ``sh:or`` of shapes that ask only ``sh:class``), those classes with their subclasses."""
+        if parameter == SH["class"]:
+            return frozenset(self.closure(value))
+        if parameter == SH.node:
+            return self._only_class(value)
+        if parameter == SH["or"]:
+            parts = [self._only_class(shape) for shape in self.items(value)]
+            if parts and all(part is not None for part in parts):
+                return frozenset().union(*parts)
+        return None
+
+    def _only_class(self, shape: object) -> frozenset[str] | None:
+        asked = [(p, o) for p, o in self.graph.predicate_objects(shape)
+                 if str(p).startswith(str(SH)) and p not in _ANNOTATIONS]
+        if len(asked) == 1 and asked[0][0] == SH["class"]:
+            return frozenset(self.closure(asked[0][1]))
+        return None
 
     def check_parameters(self, shape: object, *, nested: bool = False) -> None:
         """:raises Unsupported: if ``shape`` uses an sh: parameter outside what is translated."""
@@ -277,6 +303,8 @@ class PropertyConstraints:
     unique_lang: bool = False
     has_values: list[str] = field(default_factory=list)
     values: list[tuple[str, str]] = field(default_factory=list)  # (component, condition on ?v)
+    #: index in :attr:`values` -> the classes that condition asks the value to be an instance of (one of)
+    classes: dict[int, frozenset[str]] = field(default_factory=dict)
     qualified: tuple[str, int | None, int | None] | None = None  # (condition on ?v, min, max)
 
 

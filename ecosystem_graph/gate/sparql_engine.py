@@ -11,6 +11,11 @@ that break a value constraint (``sh:class``, ``sh:datatype`` with the lexical ch
 a second query names the offending values. The report matches pySHACL's (same focus nodes, constraint components
 and messages; pySHACL repeats a result once per node shape that shares a property shape, this reports it once).
 
+What keeps the whole-store check linear in the data on pyoxigraph: no EXISTS evaluated per row (the store
+evaluates its whole pattern each time; class tests are anti-joins, MINUS), no OPTIONAL of a grouped subquery, and
+each value decoded once per row for the tests on its language (the store decodes a term at each mention in an
+expression). A write's check (focus nodes given) keeps the per-row forms: its rows are few.
+
 Not translated, so checked by pySHACL (the reference engine) for the node shapes that use them: ``sh:closed``,
 ``sh:equals``, ``sh:disjoint``, ``sh:lessThan``, ``sh:lessThanOrEquals``, SPARQL-based constraints and targets,
 ``sh:qualifiedValueShapesDisjoint true``, several ``sh:qualifiedValueShape`` on one property shape, and inside
@@ -259,7 +264,7 @@ def _counts(select: Select, targets: tuple, path: str, constraints: list[Propert
             aggregates.append(f"(SUM(IF(COALESCE(sameTerm(?v, {value}), false), 1, 0)) AS ?has{i}_{j})")
             tests.append(f"?has{i}_{j} = 0")
         if pc.qualified:
-            condition = pc.qualified[0].replace("lang(?v)", "?_lang")  # the tag, computed once per row
+            condition = _over_tag(pc.qualified[0])
             aggregates.append(f"(SUM(IF(COALESCE({condition}, false), 1, 0)) AS ?q{i})")
             tests += [f"?q{i} < {pc.qualified[1]}"] if pc.qualified[1] is not None else []
             tests += [f"?q{i} > {pc.qualified[2]}"] if pc.qualified[2] is not None else []
@@ -268,19 +273,32 @@ def _counts(select: Select, targets: tuple, path: str, constraints: list[Propert
     # The store answers these fastest as hash joins of whole subqueries (a scan of the path, grouped) with the
     # focus nodes, rather than as a lookup of the path per focus node.
     target = _target(targets, only)
+    zero_breaks = any(pc.min_count or pc.has_values or (pc.qualified and pc.qualified[1]) for pc in constraints)
     if tests == ["?n < 1"] * len(tests):  # only sh:minCount 1: focus nodes minus those with a value
-        sparql = f"SELECT ?focus WHERE {{ {target} MINUS {{ {only}?focus {path} ?_value }} }}"
+        queries = [f"SELECT ?focus WHERE {{ {target} MINUS {{ {only}?focus {path} ?_value }} }}"]
     else:
-        rows = f"{target} ?focus {path} ?v" if "*" in path or "?" in path else f"{only}?focus {path} ?v"
-        grouped = (f"SELECT ?focus {' '.join(aggregates)} WHERE {{ {{ SELECT DISTINCT ?focus ?v WHERE {{ {rows} }} }} "
-                   f'BIND(COALESCE(LCASE(lang(?v)), "") AS ?_lang) }} GROUP BY ?focus')
+        zero_length = "*" in path or "?" in path
+        rows = f"{target} ?focus {path} ?v" if zero_length else f"{only}?focus {path} ?v"
+        uses_lang = any(pc.unique_lang for pc in constraints)
+        binds = _tag_bind(" ".join(aggregates) + (" ?_tag" if uses_lang else ""))
+        binds += ' BIND(IF(?_tag = "!", "", LCASE(?_tag)) AS ?_lang)' if uses_lang else ""
+        grouped = (f"SELECT ?focus {' '.join(aggregates)} WHERE {{ {{ SELECT DISTINCT ?focus ?v WHERE {{ {rows} }} }}"
+                   f"{binds} }} GROUP BY ?focus")
         unbound_is_zero = " || ".join(re.sub(r"\?(\w+)", r"COALESCE(?\1, 0)", test) for test in tests)
-        if any(pc.min_count or pc.has_values or (pc.qualified and pc.qualified[1]) for pc in constraints):
-            sparql = f"SELECT * WHERE {{ {target} OPTIONAL {{ {grouped} }} FILTER({unbound_is_zero}) }}"
-        else:  # only focus nodes with values can break these
-            sparql = f"SELECT * WHERE {{ {{ {grouped} }} {target} FILTER({unbound_is_zero}) }}"
+        if only or zero_length:  # few focus nodes (a write), or every focus node has a value: one query
+            queries = [f"SELECT * WHERE {{ {target} OPTIONAL {{ {grouped} }} FILTER({unbound_is_zero}) }}"
+                       if zero_breaks else f"SELECT * WHERE {{ {{ {grouped} }} {target} FILTER({unbound_is_zero}) }}"]
+        else:
+            # Over the whole store, no OPTIONAL of the grouped subquery (the store's left join with it grows
+            # faster than the data): the nodes with values that break a count, kept if they are focus nodes (the
+            # join with the focus nodes only when there are such nodes: valid data never pays for it); then, when
+            # having no value can break a count, the focus nodes without values (all their counts are zero)
+            candidates = f"SELECT * WHERE {{ {{ {grouped} }} FILTER({unbound_is_zero}) }}"
+            queries = [f"SELECT * WHERE {{ {{ {candidates} }} {target} }}"] if select(candidates) else []
+            if zero_breaks:
+                queries.append(f"SELECT ?focus WHERE {{ {target} MINUS {{ ?focus {path} ?_value }} }}")
     found: list[Violation] = []
-    for row in select(sparql):
+    for row in (row for sparql in queries for row in select(sparql)):
         focus, count = row["focus"], (lambda name, row=row: int(row[name]["value"]) if name in row else 0)
         for i, pc in enumerate(constraints):
             if count("n") < pc.min_count:
@@ -303,34 +321,70 @@ def _counts(select: Select, targets: tuple, path: str, constraints: list[Propert
 def _values(select: Select, targets: tuple, path: str, constraints: list[PropertyConstraints],
             only: str = "") -> list[Violation]:
     """The constraints on each value: first on the distinct values of ``path`` (values are shared: a few concepts,
-    sources, organisations), then, only for values that break one, which focus nodes hold them."""
-    checks = [(pc, component, condition) for pc in constraints for component, condition in pc.values]
+    sources, organisations), then, only for values that break one, which focus nodes hold them.
+
+    Over the whole store, a constraint that only asks for an instance of some classes (``sh:class``) is an
+    anti-join of the values with those classes' instances: the store evaluates an EXISTS once per row, each time
+    over the whole pattern, so a class test as an expression grows with the square of the data."""
+    checks = [(pc, component, condition, None if only else pc.classes.get(i))
+              for pc in constraints for i, (component, condition) in enumerate(pc.values)]
     if not checks:
         return []
-    flags = " ".join(f"BIND(!COALESCE({condition}, false) AS ?bad{k})" for k, (_p, _c, condition) in enumerate(checks))
-    any_bad = " || ".join(f"?bad{k}" for k in range(len(checks)))
     if "*" in path or "?" in path or only:  # a zero-length path reaches every node: look from the focus nodes
         values = f"SELECT DISTINCT ?v WHERE {{ {_target(targets, only)} ?focus {path} ?v }}"
     else:
         values = f"SELECT DISTINCT ?v WHERE {{ ?_subject {path} ?v }}"
     bad: dict[int, list[Term]] = {}
-    for row in select(f"SELECT * WHERE {{ {{ {values} }} {flags} FILTER({any_bad}) }}"):
-        for k in range(len(checks)):
-            if row[f"bad{k}"]["value"] == "true":
-                bad.setdefault(k, []).append(row["v"])
+    by_term = [k for k, check in enumerate(checks) if check[3] is None]
+    if by_term:
+        flags = " ".join(f"BIND(!COALESCE({_over_tag(checks[k][2])}, false) AS ?bad{k})" for k in by_term)
+        flags = _tag_bind(flags).lstrip() + " " + flags
+        any_bad = " || ".join(f"?bad{k}" for k in by_term)
+        for row in select(f"SELECT * WHERE {{ {{ {values} }} {flags} FILTER({any_bad}) }}"):
+            for k in by_term:
+                if row[f"bad{k}"]["value"] == "true":
+                    bad.setdefault(k, []).append(row["v"])
+    for k, (_pc, _component, _condition, classes) in enumerate(checks):
+        if classes is not None:
+            found_k = [row["v"] for row in select(f"SELECT ?v WHERE {{ {{ {values} }} {_not_instance(classes)} }}")]
+            if found_k:
+                bad[k] = found_k
     found: list[Violation] = []
-    holders = f"{only}?focus {path} ?v FILTER EXISTS {{ {_target_union(targets)} }}"
+    holders = f"{{ SELECT DISTINCT ?focus ?v WHERE {{ {only}?focus {path} ?v }} }} {_target(targets, only)}"
     for k, values_found in bad.items():
-        pc, component, condition = checks[k]
+        pc, component, condition, classes = checks[k]
         named = [v for v in values_found if v["type"] != "bnode"]
+        breaks = f"FILTER(!COALESCE({condition}, false))" if classes is None else _not_instance(classes)
         queries = [] if len(named) == len(values_found) and len(named) <= 20 * _BATCH else [
-            f"SELECT DISTINCT ?focus ?v WHERE {{ {holders} FILTER(!COALESCE({condition}, false)) }}"]
+            f"SELECT DISTINCT ?focus ?v WHERE {{ {holders} {breaks} }}"]
         if not queries:
-            queries = [f"SELECT DISTINCT ?focus ?v WHERE {{ VALUES ?v {{ {' '.join(map(_sparql_term, batch))} }} "
-                       f"{holders} }}" for batch in (named[i:i + _BATCH] for i in range(0, len(named), _BATCH))]
+            queries = [f"SELECT DISTINCT ?focus ?v WHERE {{ {{ SELECT DISTINCT ?focus ?v WHERE {{ "
+                       f"VALUES ?v {{ {' '.join(map(_sparql_term, batch))} }} {only}?focus {path} ?v }} }} "
+                       f"{_target(targets, only)} }}"
+                       for batch in (named[i:i + _BATCH] for i in range(0, len(named), _BATCH))]
         for sparql in queries:
             found += [_violation(pc.shape, pc, component, r["focus"], r["v"]) for r in select(sparql)]
     return found
+
+
+def _over_tag(condition: str) -> str:
+    """``condition`` reading the value's language and literal-ness from ``?_tag`` (see :func:`_tag_bind`): the store
+    decodes a term from its dictionary at each mention in an expression, the main cost of a test on labels.
+    Valid as the shapes write these tests: ``lang(?v)`` only where ``isLiteral(?v)`` holds. Not inside EXISTS."""
+    if "EXISTS" in condition:
+        return condition
+    return condition.replace("isLiteral(?v)", '(?_tag != "!")').replace("lang(?v)", "?_tag")
+
+
+def _tag_bind(expressions: str) -> str:
+    """When ``expressions`` read ``?_tag``: a BIND of it, the value's language tag ("" for a literal without one,
+    "!" for an IRI or a blank node), decoding the value once per row."""
+    return ' BIND(COALESCE(lang(?v), "!") AS ?_tag)' if "?_tag" in expressions else ""
+
+
+def _not_instance(classes: frozenset[str]) -> str:
+    """Keeps the ``?v`` that are instances of none of ``classes`` (a hash anti-join: the instances read once)."""
+    return f"MINUS {{ VALUES ?_class {{ {' '.join(f'<{c}>' for c in sorted(classes))} }} ?v a ?_class }}"
 
 
 def _deactivated(model: Shapes, shape: object) -> bool:
