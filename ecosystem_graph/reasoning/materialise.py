@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..store import GenerationBuilder, GraphStore, QueryRequest
-from ..store.scratch import ScratchBuilder, copy_graphs, disk_scratch
+from ..store.scratch import Mirror, ScratchBuilder, copy_graphs, disk_scratch
 from ..vocab import DCT, PROV, RDFS, VOID, XSD, inferred_graph_iri
 from .rules import PREFIXES, RULE_NAMES, Rule, prepare_schema, read_predicates, rules
 
@@ -55,11 +55,16 @@ def materialise(generation: GenerationBuilder, base_iri: str, *, scratch_dir: Pa
     graphs = _named_graphs(generation)
     asserted = [g for g in graphs if g not in (inferred, stats_graph) and not g.startswith(_SCRATCH)]
     _drop(generation, [g for g in graphs if g not in asserted])
-    with disk_scratch(scratch_dir) as work:
-        # One graph for everything, asserted and derived: each join and each novelty check probes one index.
-        copy_graphs(generation, asserted, work, _ALL_GRAPH, predicates=read_predicates(generation, asserted))
-        counts, passes, batches = _fixpoint(work, [_ALL_GRAPH], _ALL_GRAPH, keep_batches=True, bulk=True)
-        copy_graphs(work, batches, generation, inferred)
+    needed = read_predicates(generation, asserted)
+    with disk_scratch(scratch_dir, copy_of=generation) as work:
+        default = asserted  # a backup of the generation on disk: its asserted graphs, at no cost
+        if not work.is_copy:  # in memory or another backend: a copy of the triples the rules can read, in one graph
+            copy_graphs(generation, asserted, work, _ALL_GRAPH, predicates=needed, folder=work.folder)
+            default = [_ALL_GRAPH]
+        # each conclusion is written once in the scratch store (its batch, which joins the dataset) and once in
+        # the generation as it is found: the batches together are the inferred graph, never copied back
+        counts, passes, _batches = _fixpoint(work, default, None, keep_batches=True, bulk=True,
+                                             mirror=(generation, inferred), predicates=needed)
     _record(generation, base_iri, counts, started, passes)
     about_blank_nodes = sum(counts.values()) - _size(generation, inferred)
     if about_blank_nodes:  # not expected (terms are copied, not re-parsed): derived again in place, to be sure
@@ -70,9 +75,10 @@ def materialise(generation: GenerationBuilder, base_iri: str, *, scratch_dir: Pa
     return counts
 
 
-def _fixpoint(generation: GenerationBuilder, default: list[str], target: str, *, keep_batches: bool,
-              only_blank_nodes: bool = False, start: list[str] | None = None,
-              schema_from: list[str] | None = None, bulk: bool = False) -> tuple[dict[str, int], int, list[str]]:
+def _fixpoint(generation: GenerationBuilder, default: list[str], target: str | None, *, keep_batches: bool,
+              only_blank_nodes: bool = False, start: list[str] | None = None, schema_from: list[str] | None = None,
+              bulk: bool = False, mirror: Mirror | None = None,
+              predicates: list[str] | None = None) -> tuple[dict[str, int], int, list[str]]:
     """Run the rules over the ``default`` graphs until a pass adds nothing; conclusions go to ``target`` (one
     of ``default``) and to one batch graph per rule run.
 
@@ -85,7 +91,10 @@ def _fixpoint(generation: GenerationBuilder, default: list[str], target: str, *,
     from ``schema_from`` (default: ``default``).
 
     With ``bulk`` (and ``generation`` a :class:`..store.scratch.ScratchBuilder`), each rule body runs as a
-    CONSTRUCT whose triples are bulk-loaded, instead of as an ``INSERT ... WHERE`` transaction.
+    CONSTRUCT whose triples are bulk-loaded, instead of as an ``INSERT ... WHERE`` transaction; ``target`` may
+    then be None: each batch graph joins the ``default`` graphs instead (one write per conclusion, not two), and
+    ``mirror`` gets every conclusion too; ``predicates`` (every predicate a rule reads or concludes) bounds the
+    triples a first run compares its conclusions with (:func:`_constructs`).
 
     :returns: the new triples per rule, the number of passes and, with ``keep_batches``, the batch graphs
         (which together hold exactly the conclusions; otherwise they are dropped once every rule read them).
@@ -110,8 +119,12 @@ def _fixpoint(generation: GenerationBuilder, default: list[str], target: str, *,
             batch = f"{_SCRATCH}batch/{len(fresh)}"
             clock = time.perf_counter()
             if isinstance(generation, ScratchBuilder) and bulk:
-                for construct, named in _constructs(rule, delta, only_blank_nodes=only_blank_nodes):
-                    generation.construct_into(construct, [target, batch], default_graphs=default, named_graphs=named)
+                into = [batch] if target is None else [batch, target]
+                reads = [*default, *(g for _producer, g in fresh), batch] if target is None else default
+                for construct, named in _constructs(rule, delta, only_blank_nodes=only_blank_nodes,
+                                                    predicates=predicates):
+                    generation.construct_into(construct, into, default_graphs=reads, named_graphs=named,
+                                              mirror=mirror)
             else:
                 for update in _inserts(rule, batch, target, default=default, delta=delta,
                                        only_blank_nodes=only_blank_nodes):
@@ -156,17 +169,26 @@ def _inserts(rule: Rule, batch: str, target: str, *, default: list[str], delta: 
             f"WHERE {{ {{ {body} }} {blank}FILTER NOT EXISTS {{ {rule.head} }} }}" for body, dataset in bodies]
 
 
-def _constructs(rule: Rule, delta: list[str] | None, *, only_blank_nodes: bool = False) -> list[tuple[str, list[str]]]:
+def _constructs(rule: Rule, delta: list[str] | None, *, only_blank_nodes: bool = False,
+                predicates: list[str] | None = None) -> list[tuple[str, list[str]]]:
     """The CONSTRUCT queries (with their named graphs) of the rule's new conclusions: the bodies of
-    :func:`_inserts`, for the bulk loader."""
-    if delta is None:
-        bodies = [(body, [_SCHEMA_GRAPH]) for body in rule.naive]
-    else:
-        bodies = [(body.replace("?delta", f"<{g}>"), [_SCHEMA_GRAPH, g]) for body in rule.delta for g in delta]
-    subject, _predicate, obj = rule.head.split()
+    :func:`_inserts`, for the bulk loader.
+
+    A first run (``delta`` None) keeps what is new with MINUS rather than FILTER NOT EXISTS: pyoxigraph then
+    reads the triples the conclusion is compared with once, into a hash table, instead of probing every graph of
+    the dataset for each conclusion (at 1M triples over 9 graphs: 0.6 s instead of 30 s for cax-sco). The head's
+    variables are all bound by the body, so both keep the same solutions; the table holds the triples of
+    ``predicates`` (when given) and no more. A later run joins a small delta and probes instead."""
+    subject, predicate, obj = rule.head.split()
     blank = f"FILTER(isBlank({subject}) || isBlank({obj})) " if only_blank_nodes else ""
-    return [(PREFIXES + f"CONSTRUCT {{ {rule.head} }} WHERE {{ {{ {body} }} {blank}"
-             f"FILTER NOT EXISTS {{ {rule.head} }} }}", named) for body, named in bodies]
+    if delta is not None:
+        return [(PREFIXES + f"CONSTRUCT {{ {rule.head} }} WHERE {{ {{ {body.replace('?delta', f'<{g}>')} }} "
+                 f"{blank}FILTER NOT EXISTS {{ {rule.head} }} }}", [_SCHEMA_GRAPH, g])
+                for body in rule.delta for g in delta]
+    only = (f"VALUES {predicate} {{ {' '.join(f'<{p}>' for p in predicates)} }} "
+            if predicate.startswith("?") and predicates is not None else "")
+    return [(PREFIXES + f"CONSTRUCT {{ {rule.head} }} WHERE {{ {{ {body} }} {blank}MINUS {{ {only}{rule.head} }} }}",
+             [_SCHEMA_GRAPH]) for body in rule.naive]
 
 
 def _named_graphs(generation: GenerationBuilder) -> list[str]:
