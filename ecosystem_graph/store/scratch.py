@@ -5,13 +5,11 @@ transactional SPARQL updates on disk buffer all they write until they commit. He
 bulk loader instead (:meth:`ScratchBuilder.construct_into`, :func:`copy_graphs`): it sorts a bounded batch at a time
 into files RocksDB ingests, so memory stays flat whatever the size.
 
-The scratch store starts as a backup of a generation on disk (:func:`disk_scratch`: RocksDB hard-links its files,
-so it costs nothing whatever the size), or empty, to be filled by :func:`copy_graphs`. Triples travel as N-Triples
-through a file in the scratch folder: pyoxigraph writes a query's result there and the bulk loader parses it back
-:data:`BULK_BATCH` lines at a time, so no Python code runs per triple (a Python object per term and quad was most
-of the reasoning step). The bulk loader gives every blank node it parses a new identity, so the few lines with a
-blank node are parsed as terms (:func:`pyoxigraph.parse` keeps the label, hence the node) and added as such. The
-folder is removed when done.
+Triples travel as N-Triples through a file in the scratch folder: pyoxigraph writes a query's result there and the
+bulk loader parses it back :data:`BULK_BATCH` lines at a time, so no Python code runs per triple (a Python object
+per term and quad was most of the reasoning step). The bulk loader gives every blank node it parses a new
+identity, so the few lines with a blank node are parsed as terms (:func:`pyoxigraph.parse` keeps the label, hence
+the node) and added as such. The folder is removed when done.
 """
 
 from __future__ import annotations
@@ -40,11 +38,9 @@ Mirror = tuple[GenerationBuilder, str]
 
 
 class ScratchBuilder(LocalBuilder):
-    """A generation that is never published, in its own folder (``folder``, where transit files go too);
-    ``is_copy`` when it started as a copy of a generation (:func:`disk_scratch`)."""
+    """A generation that is never published, in its own folder (``folder``, where transit files go too)."""
 
     folder: Path
-    is_copy: bool = False
 
     def construct_into(self, sparql: str, graphs: list[str], *, default_graphs: list[str],
                        named_graphs: list[str], mirror: Mirror | None = None) -> None:
@@ -129,30 +125,16 @@ def copy_graphs(source: GenerationBuilder, graphs: list[str], target: Generation
         load_file(transit, [(target, to_graph)])
 
 
-def _backup(store: ox.Store, folder: Path) -> ox.Store | None:
-    """A copy of ``store`` in ``folder`` (hard links on the same disk), or None for a store in memory."""
-    try:
-        store.backup(str(folder))
-    except (OSError, ValueError, RuntimeError):
-        shutil.rmtree(folder, ignore_errors=True)
-        return None
-    return ox.Store(str(folder))
-
-
 @contextmanager
-def disk_scratch(beside: Path | None = None, *, copy_of: GenerationBuilder | None = None) -> Iterator[ScratchBuilder]:
+def disk_scratch(beside: Path | None = None) -> Iterator[ScratchBuilder]:
     """A :class:`ScratchBuilder` in a new folder under ``beside`` (the system's temporary folder when None),
-    removed on leaving, whatever happened.
-
-    With ``copy_of`` (a generation on disk) it starts as a backup of that generation's store, with its graphs and
-    its blank nodes (``is_copy``); it starts empty for a store in memory or another backend's."""
+    removed on leaving, whatever happened."""
     if beside is not None:
         beside.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="scratch-", dir=beside))
-    store = _backup(copy_of.store, folder / "store") if isinstance(copy_of, LocalBuilder) else None
-    builder = ScratchBuilder(store or ox.Store(str(folder / "store")), "urn:x-ecosystem-graph:scratch-inferred",
+    builder = ScratchBuilder(ox.Store(str(folder / "store")), "urn:x-ecosystem-graph:scratch-inferred",
                              lambda _b: None, lambda _b: None)
-    builder.folder, builder.is_copy = folder, store is not None
+    builder.folder = folder
     try:
         yield builder
     finally:
