@@ -123,6 +123,8 @@ def _fixpoint(generation: GenerationBuilder, default: list[str], target: str | N
                     generation.construct_into(construct, into, default_graphs=reads, named_graphs=named,
                                               mirror=mirror)
             else:
+                if target is None:
+                    raise ValueError("a fixpoint in place needs its target graph")
                 for update in _inserts(rule, batch, target, default=default, delta=delta,
                                        only_blank_nodes=only_blank_nodes):
                     generation.update(update)

@@ -119,6 +119,8 @@ def copy_graphs(source: GenerationBuilder, graphs: list[str], target: Generation
     only = f"VALUES ?p {{ {' '.join(f'<{p}>' for p in predicates)} }} " if predicates is not None else ""
     result = source.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {only}?s ?p ?o }}",
                                 default_graph=[ox.NamedNode(g) for g in graphs])
+    if not isinstance(result, ox.QueryTriples):  # for the type checker: a CONSTRUCT query gives triples
+        raise QueryError("copy_graphs: the copy query gave no triples")
     with tempfile.TemporaryDirectory(dir=folder) as transit_dir:
         transit = Path(transit_dir) / "transit.nt"
         result.serialize(str(transit), _NT)
