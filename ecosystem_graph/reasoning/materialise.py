@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..store import GenerationBuilder, GraphStore, QueryRequest
-from ..store.scratch import ScratchBuilder, copy_graphs, disk_scratch
+from ..store.scratch import Mirror, ScratchBuilder, copy_graphs, disk_scratch
 from ..vocab import DCT, PROV, RDFS, VOID, XSD, inferred_graph_iri
 from .rules import PREFIXES, RULE_NAMES, Rule, prepare_schema, read_predicates, rules
 
@@ -39,11 +39,12 @@ def materialise(generation: GenerationBuilder, base_iri: str, *, scratch_dir: Pa
     """Derive everything the rules entail into ``{base}graph/inferred``; return the new triples per rule.
 
     The fixpoint runs in a scratch store on disk (in a folder under ``scratch_dir``, removed afterwards) holding a
-    copy of the asserted triples the rules can read (:func:`.rules.read_predicates`: no labels, no dates), and its
-    result is streamed into ``generation``: every write on either side goes through the bulk loader
-    (:mod:`..store.scratch`), a bounded batch in memory at a time, where transactional updates on disk buffer the
-    whole transaction and cost about 100 µs per written quad, and an in-memory store holds the whole graph
-    (docs/reasoning.md has the figures). Quads are copied as terms, so blank nodes keep their identity. Any
+    copy of the asserted triples the rules can read (:func:`.rules.read_predicates`: no labels, no dates), and
+    each rule run's conclusions go into ``generation`` as they are found: every write on either side goes through
+    the bulk loader (:mod:`..store.scratch`, as N-Triples files), a bounded batch in memory at a time, where
+    transactional updates on disk buffer the whole transaction and cost about 100 µs per written quad, and an
+    in-memory store holds the whole graph (docs/reasoning.md has the figures). Triples with a blank node are
+    copied as terms, so blank nodes keep their identity. Any
     previous inferred graph is dropped first, so this also refreshes a generation copied from an older one. Each
     inferred triple is counted once, for the first rule that derived it (rules run in the order of
     :data:`.reasoning_rules.RULE_NAMES`, pass after pass).
@@ -56,10 +57,14 @@ def materialise(generation: GenerationBuilder, base_iri: str, *, scratch_dir: Pa
     asserted = [g for g in graphs if g not in (inferred, stats_graph) and not g.startswith(_SCRATCH)]
     _drop(generation, [g for g in graphs if g not in asserted])
     with disk_scratch(scratch_dir) as work:
-        # One graph for everything, asserted and derived: each join and each novelty check probes one index.
-        copy_graphs(generation, asserted, work, _ALL_GRAPH, predicates=read_predicates(generation, asserted))
-        counts, passes, batches = _fixpoint(work, [_ALL_GRAPH], _ALL_GRAPH, keep_batches=True, bulk=True)
-        copy_graphs(work, batches, generation, inferred)
+        # The triples the rules can read in one graph: a first run's pattern probes one index. (A backup of the
+        # generation costs nothing to make, but each pattern then reads every graph: 1.6x slower at 1M triples.)
+        copy_graphs(generation, asserted, work, _ALL_GRAPH, predicates=read_predicates(generation, asserted),
+                    folder=work.folder)
+        # each conclusion is written once in the scratch store (its batch, which joins the dataset) and once in
+        # the generation as it is found: the batches together are the inferred graph, never copied back
+        counts, passes, _batches = _fixpoint(work, [_ALL_GRAPH], None, keep_batches=True, bulk=True,
+                                             mirror=(generation, inferred))
     _record(generation, base_iri, counts, started, passes)
     about_blank_nodes = sum(counts.values()) - _size(generation, inferred)
     if about_blank_nodes:  # not expected (terms are copied, not re-parsed): derived again in place, to be sure
@@ -70,9 +75,9 @@ def materialise(generation: GenerationBuilder, base_iri: str, *, scratch_dir: Pa
     return counts
 
 
-def _fixpoint(generation: GenerationBuilder, default: list[str], target: str, *, keep_batches: bool,
-              only_blank_nodes: bool = False, start: list[str] | None = None,
-              schema_from: list[str] | None = None, bulk: bool = False) -> tuple[dict[str, int], int, list[str]]:
+def _fixpoint(generation: GenerationBuilder, default: list[str], target: str | None, *, keep_batches: bool,
+              only_blank_nodes: bool = False, start: list[str] | None = None, schema_from: list[str] | None = None,
+              bulk: bool = False, mirror: Mirror | None = None) -> tuple[dict[str, int], int, list[str]]:
     """Run the rules over the ``default`` graphs until a pass adds nothing; conclusions go to ``target`` (one
     of ``default``) and to one batch graph per rule run.
 
@@ -85,7 +90,9 @@ def _fixpoint(generation: GenerationBuilder, default: list[str], target: str, *,
     from ``schema_from`` (default: ``default``).
 
     With ``bulk`` (and ``generation`` a :class:`..store.scratch.ScratchBuilder`), each rule body runs as a
-    CONSTRUCT whose triples are bulk-loaded, instead of as an ``INSERT ... WHERE`` transaction.
+    CONSTRUCT whose triples are bulk-loaded, instead of as an ``INSERT ... WHERE`` transaction; ``target`` may
+    then be None: each batch graph joins the ``default`` graphs instead (one write per conclusion, not two), and
+    ``mirror`` gets every conclusion too.
 
     :returns: the new triples per rule, the number of passes and, with ``keep_batches``, the batch graphs
         (which together hold exactly the conclusions; otherwise they are dropped once every rule read them).
@@ -110,9 +117,14 @@ def _fixpoint(generation: GenerationBuilder, default: list[str], target: str, *,
             batch = f"{_SCRATCH}batch/{len(fresh)}"
             clock = time.perf_counter()
             if isinstance(generation, ScratchBuilder) and bulk:
+                into = [batch] if target is None else [batch, target]
+                reads = [*default, *(g for _producer, g in fresh), batch] if target is None else default
                 for construct, named in _constructs(rule, delta, only_blank_nodes=only_blank_nodes):
-                    generation.construct_into(construct, [target, batch], default_graphs=default, named_graphs=named)
+                    generation.construct_into(construct, into, default_graphs=reads, named_graphs=named,
+                                              mirror=mirror)
             else:
+                if target is None:
+                    raise ValueError("a fixpoint in place needs its target graph")
                 for update in _inserts(rule, batch, target, default=default, delta=delta,
                                        only_blank_nodes=only_blank_nodes):
                     generation.update(update)
@@ -158,15 +170,23 @@ def _inserts(rule: Rule, batch: str, target: str, *, default: list[str], delta: 
 
 def _constructs(rule: Rule, delta: list[str] | None, *, only_blank_nodes: bool = False) -> list[tuple[str, list[str]]]:
     """The CONSTRUCT queries (with their named graphs) of the rule's new conclusions: the bodies of
-    :func:`_inserts`, for the bulk loader."""
-    if delta is None:
-        bodies = [(body, [_SCHEMA_GRAPH]) for body in rule.naive]
-    else:
-        bodies = [(body.replace("?delta", f"<{g}>"), [_SCHEMA_GRAPH, g]) for body in rule.delta for g in delta]
+    :func:`_inserts`, for the bulk loader.
+
+    A first run (``delta`` None) of a rule that says what it concludes (:attr:`.rules.Rule.concludes`) keeps what
+    is new with MINUS rather than FILTER NOT EXISTS: pyoxigraph then reads the triples its conclusions are compared
+    with once, into a hash table, instead of probing the dataset for each conclusion (cax-sco at 1M triples: 0.7 s
+    instead of 5.9 s). The head's variables are all bound by the body, so both keep the same solutions. A later
+    run joins a small delta, and probes."""
     subject, _predicate, obj = rule.head.split()
     blank = f"FILTER(isBlank({subject}) || isBlank({obj})) " if only_blank_nodes else ""
-    return [(PREFIXES + f"CONSTRUCT {{ {rule.head} }} WHERE {{ {{ {body} }} {blank}"
-             f"FILTER NOT EXISTS {{ {rule.head} }} }}", named) for body, named in bodies]
+    new = f"FILTER NOT EXISTS {{ {rule.head} }}"
+    if delta is not None:
+        return [(PREFIXES + f"CONSTRUCT {{ {rule.head} }} WHERE {{ {{ {body.replace('?delta', f'<{g}>')} }} "
+                 f"{blank}{new} }}", [_SCHEMA_GRAPH, g]) for body in rule.delta for g in delta]
+    if rule.concludes is not None:
+        new = f"MINUS {{ {rule.concludes} {rule.head} }}"
+    return [(PREFIXES + f"CONSTRUCT {{ {rule.head} }} WHERE {{ {{ {body} }} {blank}{new} }}", [_SCHEMA_GRAPH])
+            for body in rule.naive]
 
 
 def _named_graphs(generation: GenerationBuilder) -> list[str]:

@@ -50,6 +50,10 @@ class Rule:
     ``ignores`` names the rules whose conclusions can never give this rule anything new (the class rules
     join a closed hierarchy, so a type they derive has all its superclasses derived at the same time): the
     semi-naive loop does not feed their triples to this rule.
+
+    ``concludes``, when set, is a pattern over the schema graph that binds the head's predicate to every
+    predicate the rule can conclude ("" when the head's predicate is a constant): the triples a first run compares
+    its conclusions with are then those of the head's pattern joined with it, few enough to hold in a hash table.
     """
 
     name: str
@@ -58,6 +62,7 @@ class Rule:
     naive: tuple[str, ...]
     delta: tuple[str, ...]
     ignores: frozenset[str] = frozenset()
+    concludes: str | None = None
 
 
 def prepare_schema(generation: GenerationBuilder, schema_graph: str, asserted: list[str]) -> None:
@@ -135,12 +140,14 @@ def _memoised(generation: GenerationBuilder, kind: str, asserted: list[str], sel
 
 
 def _single(name: str, description: str, head: str, atom: str, schema: str, extra: str = "",
-            ignores: tuple[str, ...] = ()) -> Rule:
-    """A rule with one data atom joined to the schema graph."""
+            ignores: tuple[str, ...] = (), concludes: str = "") -> Rule:
+    """A rule with one data atom joined to the schema graph (``concludes``: see :class:`Rule`, without the
+    ``GRAPH`` of the schema)."""
     return Rule(name, description, head,
                 naive=(f"GRAPH <{{schema}}> {{ {schema} }} {atom} {extra}",),
                 delta=(f"GRAPH <{{schema}}> {{ {schema} }} GRAPH ?delta {{ {atom} }} {extra}",),
-                ignores=frozenset(ignores))
+                ignores=frozenset(ignores),
+                concludes=f"GRAPH <{{schema}}> {{ {concludes} }}" if concludes else "")
 
 
 _CLASS_RULES = ("cax-sco", "cax-eqc")
@@ -151,13 +158,14 @@ _FIXED = (
     _single("cax-eqc", "rdf:type through owl:equivalentClass (with rdfs:subClassOf)", "?x a ?d", "?x a ?c",
             "?c x:eqc ?d", ignores=_CLASS_RULES),
     _single("prp-spo1", "property assertions up the rdfs:subPropertyOf hierarchy", "?s ?q ?o", "?s ?p ?o",
-            "?p x:spo ?q", ignores=_PROPERTY_RULES),
+            "?p x:spo ?q", ignores=_PROPERTY_RULES, concludes="SELECT DISTINCT ?q { ?p x:spo ?q }"),
     _single("prp-eqp", "property assertions through owl:equivalentProperty (with rdfs:subPropertyOf)",
-            "?s ?q ?o", "?s ?p ?o", "?p x:eqp ?q", ignores=_PROPERTY_RULES),
+            "?s ?q ?o", "?s ?p ?o", "?p x:eqp ?q", ignores=_PROPERTY_RULES,
+            concludes="SELECT DISTINCT ?q { ?p x:eqp ?q }"),
     _single("prp-inv", "owl:inverseOf, both ways", "?o ?q ?s", "?s ?p ?o", "?p x:inv ?q",
-            "FILTER(!isLiteral(?o))"),
+            "FILTER(!isLiteral(?o))", concludes="SELECT DISTINCT ?q { ?p x:inv ?q }"),
     _single("prp-symp", "owl:SymmetricProperty", "?o ?p ?s", "?s ?p ?o", "?p x:symmetric true",
-            "FILTER(!isLiteral(?o))", ignores=("prp-symp",)),
+            "FILTER(!isLiteral(?o))", ignores=("prp-symp",), concludes="?p x:symmetric true"),
 )
 
 #: Every rule name in evaluation order, with its description (the order of the statistics).
@@ -172,7 +180,8 @@ def rules(generation: GenerationBuilder, schema_graph: str, asserted: list[str])
     """The instance rules for the schema in the ``asserted`` graphs, in evaluation order (without ``prp-trp``
     or ``prp-spo2`` when there is no transitive property or property chain)."""
     out = [Rule(r.name, r.description, r.head, tuple(n.replace("{schema}", schema_graph) for n in r.naive),
-                tuple(d.replace("{schema}", schema_graph) for d in r.delta), r.ignores) for r in _FIXED]
+                tuple(d.replace("{schema}", schema_graph) for d in r.delta), r.ignores,
+                r.concludes.replace("{schema}", schema_graph) if r.concludes is not None else None) for r in _FIXED]
     transitive = _iris(generation, "SELECT DISTINCT ?p WHERE { ?p a owl:TransitiveProperty FILTER(isIRI(?p)) }",
                        asserted)
     if transitive:
