@@ -56,6 +56,14 @@ def ours(project: str, store_dir: str, *, validate: bool, reason: bool, commit: 
             "inferred": sum(report.inferred.values())}
 
 
+def stored_triples(store_dir: str) -> int:
+    """The quads of a store's published generation (inferences included)."""
+    import pyoxigraph as ox
+
+    generation = Path(store_dir) / "generations" / (Path(store_dir) / "CURRENT").read_text().strip()
+    return len(ox.Store.read_only(str(generation)))
+
+
 def oxigraph_cli_load(project: str, folder: str) -> dict:
     """``oxigraph load`` (the server's own bulk loader, parallel over files) into the store ``oxigraph serve`` uses."""
     import subprocess

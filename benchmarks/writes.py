@@ -141,11 +141,19 @@ def run_scale(label: str, triples: int, args: argparse.Namespace) -> list[str]:
     work = args.workdir / label
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    project = synthetic.generate(work / "project", triples=triples, seed=args.seed, template=REPO)
-    built = in_child(load.ours, str(project.path), str(work / "store"), validate=True, reason=True, commit=True,
-                     timeout=args.step_timeout)
-    if not built.ok:
-        raise RuntimeError(f"load failed: {built.error}")
+    reused = args.reuse.get(label)
+    if reused is not None:  # a project generated and loaded whole by `python -m benchmarks --keep`: moved here
+        shutil.move(str(reused / "project"), work / "project")
+        shutil.move(str(reused / "store"), work / "store")
+        project = synthetic.GeneratedProject(**{**synthetic.read_manifest(work / "project"), "path": work / "project"})
+        stored = in_child(load.stored_triples, str(work / "store"), timeout=args.step_timeout).value
+    else:
+        project = synthetic.generate(work / "project", triples=triples, seed=args.seed, template=REPO)
+        built = in_child(load.ours, str(project.path), str(work / "store"), validate=True, reason=True,
+                         commit=True, timeout=args.step_timeout)
+        if not built.ok:
+            raise RuntimeError(f"load failed: {built.error}")
+        stored = built.value["triples"]
     in_child(load.oxigraph_cli_load, str(project.path), str(work / "oxigraph"), timeout=args.step_timeout)
     graph = next(f for f in load.project_files(str(project.path)) if "synthetic-" in f[0])[2]
     university = project.parameters["university"]
@@ -170,7 +178,7 @@ def run_scale(label: str, triples: int, args: argparse.Namespace) -> list[str]:
         finally:
             peak = endpoint.stop(server)
         print(f"[{label}] {server.name} done (peak {peak:.0f} MB)", flush=True)
-    lines = [f"### {label} ({project.triples:,} triples generated, {built.value['triples']:,} stored with "
+    lines = [f"### {label} ({project.triples:,} triples generated, {stored:,} stored with "
              f"inferences; {args.writes} writes of each kind, one at a time; load average {load_average()})", "",
              "| write | ecosystem-graph p50 | p95 | oxigraph serve p50 | p95 | ratio of p50 |",
              "|---|---|---|---|---|---|"]
@@ -277,7 +285,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only-remote", action="store_true", help="the remote backend only")
     parser.add_argument("--remote-writes", type=int, default=30, help="remote writes on the change path, and peer")
     parser.add_argument("--remote-before", type=int, default=3, help="remote writes on the old re-upload path")
+    parser.add_argument("--reuse", action="append", default=[], metavar="SCALE=DIR",
+                        help="a scale's project and store from `python -m benchmarks --keep` (DIR holds project/ "
+                             "and store/, loaded whole with gate and reasoning), moved into the work folder")
     args = parser.parse_args(argv)
+    args.reuse = {label: Path(folder) for label, _, folder in (r.partition("=") for r in args.reuse)}
     lines = []
     for label in (s.strip() for s in args.scales.split(",") if s.strip()):
         if not args.only_remote:
