@@ -392,8 +392,13 @@ def reader_of(store: GraphStore, path: Path) -> SearchIndex:
     """A reader of the index file ``path``: the one this process has open (a write updates the file it reads),
     else a new one."""
     with _lock:
-        found = next((i for i in _indexes.get(store, {}).values() if i.path == path), None)
+        found = _reading(store, path)
     return found or SearchIndex.open(path)
+
+
+def _reading(store: GraphStore, path: Path | None) -> SearchIndex | None:
+    """(Under ``_lock``.) The index this process reads from the file ``path``, if any."""
+    return next((i for i in _indexes.get(store, {}).values() if path is not None and i.path == path), None)
 
 
 def build_index(store: GraphStore, generation: GenerationBuilder, settings: Settings) -> SearchIndex:
@@ -414,7 +419,10 @@ def index_for(store: GraphStore, settings: Settings) -> SearchIndex:
         return found
     with _lock:  # one build at a time
         path = _file(settings, generation)
-        if path is not None and path.exists() and version(path) == SCHEMA_VERSION:
+        reading = _reading(store, path)
+        if reading is not None:  # a write's generation, served by the file this process reads already
+            index = reading
+        elif path is not None and path.exists() and version(path) == SCHEMA_VERSION:
             index = SearchIndex.open(path)
         else:
             log.info("building the search index of generation %s on first use", generation)
