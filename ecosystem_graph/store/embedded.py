@@ -391,6 +391,8 @@ class EmbeddedStore(_ReadSide, GraphStore):
         if self._worker_count == 0:
             return await super().aquery(request)
         path = self.current_path()
+        if path != self._reader_path:  # a new generation: opened in a thread, while the event loop serves on
+            await asyncio.to_thread(self._reader, path)
         if not self._cache.enabled:  # no key to compute for a cache that keeps nothing
             return self._inline(path, request) or await (await self._apool()).arun(
                 path, request, request.timeout or self._default_timeout)
