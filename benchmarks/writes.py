@@ -267,7 +267,24 @@ def write_section(lines: list[str]) -> None:
              "same run (docs/architecture.md, \"Writes\").\n\n")
     head, _, rest = text.partition(f"\n{SECTION}\n")
     tail = rest[rest.find("\n## "):] if "\n## " in rest else ""
-    page.write_text(head.rstrip() + "\n\n" + intro + "\n".join(lines) + tail, encoding="utf-8")
+    body = rest[:len(rest) - len(tail)]
+    kept = _by_scale(body.splitlines())  # the scales this run did not measure keep their subsections
+    kept.update(_by_scale(lines))
+    merged = [line for block in kept.values() for line in block]
+    page.write_text(head.rstrip() + "\n\n" + intro + "\n".join(merged) + tail, encoding="utf-8")
+
+
+def _by_scale(lines: list[str]) -> dict[str, list[str]]:
+    """The subsections of the section, by the scale their heading names (``### 1m (...)``: ``1m``); a scale's
+    remote subsection (``### 1m, remote ...``) is its own entry."""
+    blocks: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in lines:
+        if line.startswith("### "):
+            current = blocks.setdefault(line[4:].split(" (")[0], [])
+        if current is not None:
+            current.append(line)
+    return blocks
 
 
 def main(argv: list[str] | None = None) -> None:
