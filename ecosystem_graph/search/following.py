@@ -72,10 +72,7 @@ class _Pending:
             row = db.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()
             if row is None or row[0] != previous:
                 log.info("the search index file is not that of generation %s; built whole on first use", previous)
-                db.execute("ROLLBACK")
-                db.close()
-                return None
-            if iris and not _apply(db, generation, settings, iris):
+            if row is None or row[0] != previous or (iris and not _apply(db, generation, settings, iris)):
                 db.execute("ROLLBACK")
                 db.close()
                 return None

@@ -391,23 +391,30 @@ class EmbeddedStore(_ReadSide, GraphStore):
         if self._worker_count == 0:
             return await super().aquery(request)
         path = self.current_path()
-        if path != self._reader_path:  # a new generation: opened in a thread, while the event loop serves on
-            await asyncio.to_thread(self._reader, path)
         if not self._cache.enabled:  # no key to compute for a cache that keeps nothing
-            return self._inline(path, request) or await (await self._apool()).arun(
+            return await self._ainline(path, request) or await (await self._apool()).arun(
                 path, request, request.timeout or self._default_timeout)
         key = (path, request.cache_key())
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._inline(path, request) or await (await self._apool()).arun(
+            cached = await self._ainline(path, request) or await (await self._apool()).arun(
                 path, request, request.timeout or self._default_timeout)
             self._cache.put(key, cached)
         return cached
 
-    def _inline(self, path: str, request: QueryRequest) -> QueryOutput | None:
+    async def _ainline(self, path: str, request: QueryRequest) -> QueryOutput | None:
+        """:meth:`_inline` from the event loop: a new generation is opened in a thread, while the loop serves on."""
+        text = _inline_text(request)
+        if text is None:
+            return None
+        if path != self._reader_path:
+            await asyncio.to_thread(self._reader, path)
+        return self._inline(path, request, text)
+
+    def _inline(self, path: str, request: QueryRequest, text: str | None = None) -> QueryOutput | None:
         """The answer to a query bounded by its output (:mod:`.bounded`), computed here under a small byte
         limit: a point lookup costs less than the round trip to a worker. None: ask a worker."""
-        text = None if request.substitutions else inline_text(request.sparql, max_rows=INLINE_MAX_ROWS)
+        text = text or _inline_text(request)
         if text is None:
             return None
         try:
@@ -467,6 +474,11 @@ class EmbeddedStore(_ReadSide, GraphStore):
             self._collector.join(timeout=60)
         if starting is not None and starting.exception() is None:  # waits for a pool still starting
             starting.result().close()
+
+
+def _inline_text(request: QueryRequest) -> str | None:
+    """The text of a query the in-process lane answers (bounded by its output), or None."""
+    return None if request.substitutions else inline_text(request.sparql, max_rows=INLINE_MAX_ROWS)
 
 
 def _alive(pid: int) -> bool:

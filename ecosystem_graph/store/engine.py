@@ -40,6 +40,10 @@ def dataset_options(store: ox.Store, request: QueryRequest, inferred_graph: str)
     return {"default_graph": asserted or ox.DefaultGraph(), "named_graphs": asserted}
 
 
+def _too_large(limit: int) -> ResultTooLarge:
+    return ResultTooLarge(f"the result is larger than {limit} bytes; add a LIMIT or narrow the query")
+
+
 class _LimitedBuffer(io.RawIOBase):
     """A byte sink that refuses to grow past ``limit`` (pyoxigraph streams into it, so a huge result stops early)."""
 
@@ -52,7 +56,7 @@ class _LimitedBuffer(io.RawIOBase):
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
         if len(self.buffer) + len(data) > self.limit:
-            raise ResultTooLarge(f"the result is larger than {self.limit} bytes; add a LIMIT or narrow the query")
+            raise _too_large(self.limit)
         self.buffer += data
         return len(data)
 
@@ -90,21 +94,19 @@ def execute(store: ox.Store, request: QueryRequest, *, inferred_graph: str, max_
     if media_type is None:
         offered = formats.GRAPH_MEDIA_TYPES if kind == "graph" else formats.RESULT_MEDIA_TYPES
         raise NotAcceptable(f"a {kind} result can be had as {', '.join(offered)}")
+    written_as = (ox.RdfFormat.from_media_type(media_type) if kind == "graph"
+                  else ox.QueryResultsFormat.from_media_type(media_type))
     if whole:
         try:
-            body = result.serialize(format=ox.RdfFormat.from_media_type(media_type) if kind == "graph"
-                                    else ox.QueryResultsFormat.from_media_type(media_type))
+            body = result.serialize(format=written_as)
         except (OSError, RuntimeError) as error:  # the query is evaluated as it is serialised
             raise QueryError(f"query evaluation failed: {error}") from None
         if len(body) > max_bytes:
-            raise ResultTooLarge(f"the result is larger than {max_bytes} bytes; add a LIMIT or narrow the query")
+            raise _too_large(max_bytes)
         return QueryOutput(kind=kind, media_type=media_type, body=body)
     sink = _LimitedBuffer(max_bytes)
     try:
-        if kind == "graph":
-            result.serialize(sink, format=ox.RdfFormat.from_media_type(media_type))
-        else:
-            result.serialize(sink, format=ox.QueryResultsFormat.from_media_type(media_type))
+        result.serialize(sink, format=written_as)
     except OSError as error:
         cause = error.__context__ or error.__cause__
         if isinstance(cause, ResultTooLarge):
